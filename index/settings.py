@@ -44,9 +44,7 @@ class Settings:
     chroma_host: str | None = field(
         default_factory=lambda: os.environ.get("ARCHIVE_QA_CHROMA_HOST") or None
     )
-    chroma_port: int = field(
-        default_factory=lambda: _env_int("ARCHIVE_QA_CHROMA_PORT") or 8000
-    )
+    chroma_port: int = field(default_factory=lambda: _env_int("ARCHIVE_QA_CHROMA_PORT") or 8000)
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

@@ -1,0 +1,253 @@
+"""Incremental index builds: files -> articles -> passages -> Chroma + catalog + lexical index.
+
+Unchanged files (same SHA-256) cost nothing; changed files replace their passages; deleted
+files lose theirs. Each article's vectors are written before its catalog row is committed, so a
+build killed at any point leaves a usable index, and the next run redoes exactly the articles
+whose catalog row is missing or stale (upserts with stable ids: no duplicates).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from index.catalog import Catalog
+from index.embedder import Embedder
+from index.lexical import LexicalIndex
+from index.passages import make_passages
+from index.reader import ArticleError, decode, parse_article
+from index.records import Article, Passage
+from index.settings import Settings
+from index.vectors import VectorStore, date_int
+
+ARTICLE_SUFFIXES = (".txt", ".md")
+EMBED_BATCH_PASSAGES = 128
+
+
+@dataclass
+class BuildReport:
+    articles: int = 0
+    passages: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class _Pending:
+    path: str
+    sha: str
+    article: Article
+    passages: list[Passage]
+    is_new: bool
+
+
+def discover(paths: Sequence[Path]) -> tuple[list[Path], list[dict[str, str]]]:
+    """Article files under ``paths`` (sorted), and the paths that do not exist."""
+    found: list[Path] = []
+    missing: list[dict[str, str]] = []
+    for p in paths:
+        if p.is_file():
+            found.append(p.resolve())
+        elif p.is_dir():
+            found.extend(
+                f.resolve()
+                for f in sorted(p.rglob("*"))
+                if f.is_file()
+                and f.suffix.lower() in ARTICLE_SUFFIXES
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            )
+        else:
+            missing.append({"path": str(p), "error": "no such file or directory"})
+    return sorted(set(found)), missing
+
+
+def _under(path: str, roots: Sequence[Path]) -> bool:
+    for r in roots:
+        root = str(r.resolve())
+        if path == root or path.startswith(root.rstrip("/") + "/"):
+            return True
+    return False
+
+
+def lexical_dir(settings: Settings) -> Path:
+    return Path(settings.data_dir) / "lexical"
+
+
+def catalog_path(settings: Settings) -> Path:
+    return Path(settings.data_dir) / "catalog.sqlite3"
+
+
+def load_lexical(settings: Settings, catalog: Catalog) -> LexicalIndex:
+    """The saved lexical index if it matches the catalog, else rebuilt from it (and saved)."""
+    lex = LexicalIndex.load(lexical_dir(settings))
+    if lex is not None and lex.stamp == catalog.stamp():
+        return lex
+    return _rebuild_lexical(settings, catalog)
+
+
+def _rebuild_lexical(settings: Settings, catalog: Catalog) -> LexicalIndex:
+    lex = LexicalIndex.build(
+        ((p.id, p.text_en, p.text_zh) for p in catalog.iter_passages()), stamp=catalog.stamp()
+    )
+    try:
+        lex.save(lexical_dir(settings))
+    except OSError:
+        pass  # a read-only data directory still answers, from the in-memory index
+    return lex
+
+
+class Indexer:
+    def __init__(self, settings: Settings, embedder: Embedder, *, rebuild: bool = False) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.catalog = Catalog(catalog_path(settings))
+        known_model = self.catalog.get_meta("model_id")
+        self.vectors = VectorStore(
+            settings, embedder.model_id, embedder.dimension, reset_on_mismatch=rebuild
+        )
+        self.rebuild = rebuild or (known_model not in (None, embedder.model_id))
+        self.catalog.set_meta("model_id", embedder.model_id)
+
+    def run(self, paths: Sequence[Path], *, progress: bool | None = None) -> BuildReport:
+        started = time.perf_counter()
+        report = BuildReport()
+        files, missing = discover(paths)
+        report.skipped.extend(missing)
+        known = self.catalog.files()
+        stale = self._stale_articles(known)
+        owner = {aid: path for path, (aid, _) in known.items()}
+        pending: list[_Pending] = []
+        seen_ids: dict[str, str] = {}
+        for f in files:
+            key = str(f)
+            try:
+                raw = f.read_bytes()
+            except OSError as exc:
+                report.skipped.append({"path": key, "error": f"cannot read file: {exc.strerror}"})
+                continue
+            sha = hashlib.sha256(raw).hexdigest()
+            old = known.get(key)
+            if old and old[1] == sha and not self.rebuild and old[0] not in stale:
+                report.unchanged += 1
+                seen_ids[old[0]] = key
+                continue
+            try:
+                article = parse_article(decode(raw), article_id=f.stem, path=key)
+                passages = make_passages(article)
+            except ArticleError as exc:
+                report.skipped.append({"path": key, "error": str(exc)})
+                if old:
+                    seen_ids[old[0]] = key  # keep what was indexed before
+                continue
+            clash = seen_ids.get(article.id) or owner.get(article.id)
+            if clash and clash != key and Path(clash).exists():
+                report.skipped.append(
+                    {"path": key, "error": f"article id {article.id!r} already used by {clash}"}
+                )
+                continue
+            seen_ids[article.id] = key
+            pending.append(_Pending(key, sha, article, passages, is_new=old is None))
+        found = {str(f) for f in files}
+        gone = [p for p in known if p not in found and _under(p, paths)]
+        for path in sorted(gone):
+            self.vectors.delete_article(known[path][0])
+            self.catalog.remove(path)
+            report.removed += 1
+        self._write(pending, progress)
+        report.added = sum(1 for p in pending if p.is_new)
+        report.updated = len(pending) - report.added
+        if pending or gone or self.rebuild or stale:
+            self.catalog.bump()
+        load_lexical(self.settings, self.catalog)
+        report.articles, report.passages = self.catalog.counts()
+        report.seconds = round(time.perf_counter() - started, 3)
+        return report
+
+    def _stale_articles(self, known: dict[str, tuple[str, str]]) -> set[str]:
+        """Articles whose vectors in Chroma do not match the catalog (lost or half written).
+
+        Also deletes vectors that belong to no catalogued passage (a killed build's leftovers).
+        """
+        expected: dict[str, str] = {}
+        for p in self.catalog.iter_passages():
+            for side in ("en", "zh"):
+                if p.text(side):
+                    expected[f"{p.id}|{side}"] = p.article_id
+        actual = self.vectors.all_ids()
+        stale = {aid for rid, aid in expected.items() if rid not in actual}
+        catalogued = {aid for aid, _ in known.values()}
+        orphans = {rid.split("#", 1)[0] for rid in actual - expected.keys()}
+        for aid in orphans - catalogued:
+            self.vectors.delete_article(aid)
+        return stale | (orphans & catalogued)
+
+    def _write(self, pending: list[_Pending], progress: bool | None) -> None:
+        from tqdm import tqdm
+
+        total = sum(1 for p in pending for ps in p.passages for s in ("en", "zh") if ps.text(s))
+        show = sys.stderr.isatty() if progress is None else progress
+        bar = tqdm(total=total, unit="text", desc="embedding", disable=not show or total == 0)
+        try:
+            for group in _groups(pending, EMBED_BATCH_PASSAGES):
+                ids: list[str] = []
+                docs: list[str] = []
+                metas: list[dict[str, Any]] = []
+                owners: list[int] = []
+                for gi, item in enumerate(group):
+                    for ps in item.passages:
+                        for side in ("en", "zh"):
+                            text = ps.text(side)
+                            if not text:
+                                continue
+                            ids.append(f"{ps.id}|{side}")
+                            docs.append(text)
+                            metas.append(
+                                {
+                                    "passage_id": ps.id,
+                                    "article_id": ps.article_id,
+                                    "side": side,
+                                    "date": date_int(ps.date),
+                                    "order": ps.order,
+                                }
+                            )
+                            owners.append(gi)
+                vecs = self.embedder.embed_passages(docs) if docs else None
+                bar.update(len(docs))
+                for gi, item in enumerate(group):
+                    rows = [i for i, o in enumerate(owners) if o == gi]
+                    self.vectors.delete_article(item.article.id)
+                    if rows and vecs is not None:
+                        self.vectors.add(
+                            [ids[i] for i in rows],
+                            vecs[rows],
+                            [docs[i] for i in rows],
+                            [metas[i] for i in rows],
+                        )
+                    self.catalog.put(item.path, item.sha, item.article, item.passages)
+        finally:
+            bar.close()
+
+
+def _groups(items: Iterable[_Pending], size: int) -> Iterable[list[_Pending]]:
+    group: list[_Pending] = []
+    count = 0
+    for it in items:
+        group.append(it)
+        count += len(it.passages)
+        if count >= size:
+            yield group
+            group, count = [], 0
+    if group:
+        yield group

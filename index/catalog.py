@@ -1,0 +1,167 @@
+"""The catalog: which files are indexed (with their content hash), their articles and passages.
+
+SQLite in the data directory. It is the source of truth for incremental indexing: a file's row
+is committed only after its vectors are in Chroma, so an interrupted build is finished by the
+next run (the file's hash is still the old one, so it is redone).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from index.records import Article, Passage
+
+SCHEMA_VERSION = "1"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL UNIQUE,
+    sha256 TEXT NOT NULL,
+    article TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS passages (
+    id TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL,
+    ord INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passages_article ON passages (article_id, ord);
+"""
+
+
+class CatalogError(RuntimeError):
+    """The catalog file is unreadable; the message names the file and how to rebuild."""
+
+
+class Catalog:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(self.path, timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.executescript(_SCHEMA)
+            version = self.get_meta("schema_version")
+        except sqlite3.DatabaseError as exc:
+            raise CatalogError(
+                f"{self.path}: unreadable catalog ({exc}); "
+                "remove the data directory and run `archive-qa index --rebuild`"
+            ) from None
+        if version is None:
+            self.set_meta("schema_version", SCHEMA_VERSION)
+        elif version != SCHEMA_VERSION:
+            raise CatalogError(
+                f"{self.path}: catalog schema {version}, this version reads {SCHEMA_VERSION}; "
+                "run `archive-qa index --rebuild`"
+            )
+
+    def close(self) -> None:
+        self._db.close()
+
+    # meta -------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._db:
+            self._db.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    # files ------------------------------------------------------------------------------
+    def files(self) -> dict[str, tuple[str, str]]:
+        """path -> (article id, sha256)."""
+        rows = self._db.execute("SELECT path, article_id, sha256 FROM files")
+        return {path: (aid, sha) for path, aid, sha in rows}
+
+    def path_of(self, article_id: str) -> str | None:
+        row = self._db.execute(
+            "SELECT path FROM files WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def put(self, path: str, sha256: str, article: Article, passages: list[Passage]) -> None:
+        """Replace everything known about ``path`` (and its article id) in one transaction."""
+        with self._db:
+            self._drop(path, article.id)
+            self._db.execute(
+                "INSERT INTO files (path, article_id, sha256, article) VALUES (?, ?, ?, ?)",
+                (path, article.id, sha256, json.dumps(article.to_dict(), ensure_ascii=False)),
+            )
+            self._db.executemany(
+                "INSERT INTO passages (id, article_id, ord, data) VALUES (?, ?, ?, ?)",
+                [
+                    (p.id, p.article_id, p.order, json.dumps(p.to_dict(), ensure_ascii=False))
+                    for p in passages
+                ],
+            )
+
+    def remove(self, path: str) -> None:
+        with self._db:
+            self._drop(path, None)
+
+    def _drop(self, path: str, article_id: str | None) -> None:
+        ids = {article_id} if article_id else set()
+        row = self._db.execute("SELECT article_id FROM files WHERE path = ?", (path,)).fetchone()
+        if row:
+            ids.add(row[0])
+        for aid in ids:
+            self._db.execute("DELETE FROM passages WHERE article_id = ?", (aid,))
+            self._db.execute("DELETE FROM files WHERE article_id = ?", (aid,))
+        self._db.execute("DELETE FROM files WHERE path = ?", (path,))
+
+    # reading ----------------------------------------------------------------------------
+    def article(self, article_id: str) -> Article | None:
+        row = self._db.execute(
+            "SELECT article FROM files WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        return None if row is None else Article.from_dict(json.loads(row[0]))
+
+    def passages_of(self, article_id: str) -> list[Passage]:
+        rows = self._db.execute(
+            "SELECT data FROM passages WHERE article_id = ? ORDER BY ord", (article_id,)
+        )
+        return [Passage.from_dict(json.loads(r[0])) for r in rows]
+
+    def passage(self, pid: str) -> Passage | None:
+        row = self._db.execute("SELECT data FROM passages WHERE id = ?", (pid,)).fetchone()
+        return None if row is None else Passage.from_dict(json.loads(row[0]))
+
+    def passages(self, ids: list[str]) -> dict[str, Passage]:
+        out: dict[str, Passage] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for (data,) in self._db.execute(
+                f"SELECT data FROM passages WHERE id IN ({marks})", chunk
+            ):
+                p = Passage.from_dict(json.loads(data))
+                out[p.id] = p
+        return out
+
+    def iter_passages(self) -> Iterator[Passage]:
+        for (data,) in self._db.execute("SELECT data FROM passages ORDER BY article_id, ord"):
+            yield Passage.from_dict(json.loads(data))
+
+    def counts(self) -> tuple[int, int]:
+        """(articles, passages)."""
+        a = self._db.execute("SELECT COUNT(*) FROM files").fetchone()[0]
+        p = self._db.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+        return int(a), int(p)
+
+    def stamp(self) -> str:
+        """Changes whenever the set of passages changes (the lexical index records it)."""
+        return self.get_meta("generation") or "0"
+
+    def bump(self) -> str:
+        gen = str(int(self.stamp()) + 1)
+        self.set_meta("generation", gen)
+        return gen

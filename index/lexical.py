@@ -1,0 +1,236 @@
+"""Lexical (BM25) index over both language sides: jieba words for Chinese, words for English."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import shutil
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+SIDES = ("en", "zh")
+
+_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:['’][a-z]+)?")
+_EN_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "but",
+        "by",
+        "did",
+        "do",
+        "does",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "he",
+        "her",
+        "his",
+        "how",
+        "i",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "our",
+        "she",
+        "so",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "to",
+        "was",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+    ]
+)
+_ZH_STOP = frozenset(
+    [
+        "的",
+        "了",
+        "是",
+        "在",
+        "和",
+        "与",
+        "及",
+        "等",
+        "也",
+        "都",
+        "就",
+        "而",
+        "并",
+        "又",
+        "之",
+        "其",
+        "这",
+        "那",
+        "个",
+        "有",
+        "为",
+        "对",
+        "把",
+        "被",
+        "吗",
+        "呢",
+        "啊",
+        "什么",
+        "哪些",
+        "哪",
+        "谁",
+        "如何",
+        "怎么",
+        "多少",
+    ]
+)
+
+
+def _jieba() -> Any:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased English words and jieba search-mode Chinese words, stop words dropped."""
+    out: list[str] = []
+    for m in _TOKEN.finditer(text.lower()):
+        tok = m.group(0)
+        if _CJK_RUN.fullmatch(tok):
+            out.extend(w for w in _jieba().lcut_for_search(tok) if w not in _ZH_STOP)
+        elif tok not in _EN_STOP:
+            out.append(tok.replace("’", "'"))
+    return out
+
+
+@dataclass
+class _SideIndex:
+    ids: list[str]
+    model: Any  # bm25s.BM25
+
+
+class LexicalIndex:
+    """One BM25 index per language side; each maps document rows back to passage ids."""
+
+    def __init__(self, sides: dict[str, _SideIndex], stamp: str = "") -> None:
+        self._sides = sides
+        self.stamp = stamp
+
+    @classmethod
+    def build(cls, docs: Iterable[tuple[str, str, str]], stamp: str = "") -> LexicalIndex:
+        """``docs``: (passage id, English text, Chinese text)."""
+        import bm25s
+
+        per_side: dict[str, tuple[list[str], list[list[str]]]] = {s: ([], []) for s in SIDES}
+        for pid, en, zh in docs:
+            for side, text in (("en", en), ("zh", zh)):
+                toks = tokenize(text) if text else []
+                if toks:
+                    per_side[side][0].append(pid)
+                    per_side[side][1].append(toks)
+        sides: dict[str, _SideIndex] = {}
+        for side, (ids, corpus) in per_side.items():
+            if not ids:
+                continue
+            model = bm25s.BM25()
+            model.index(corpus, show_progress=False)
+            sides[side] = _SideIndex(ids=ids, model=model)
+        return cls(sides, stamp)
+
+    def search(
+        self, query: str | Sequence[str], k: int = 50, sides: Sequence[str] = SIDES
+    ) -> dict[str, list[tuple[str, float]]]:
+        """Top ``k`` (passage id, BM25 score) per side, best first; zero scores dropped."""
+        tokens = tokenize(query) if isinstance(query, str) else list(query)
+        results: dict[str, list[tuple[str, float]]] = {}
+        for side in sides:
+            idx = self._sides.get(side)
+            if idx is None or not tokens:
+                results[side] = []
+                continue
+            known = [t for t in tokens if t in idx.model.vocab_dict]
+            if not known:
+                results[side] = []
+                continue
+            scores = idx.model.get_scores(known)
+            top = np.argsort(-scores)[:k]
+            results[side] = [(idx.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+        return results
+
+    def __len__(self) -> int:
+        return len({pid for s in self._sides.values() for pid in s.ids})
+
+    def save(self, directory: Path) -> None:
+        """Write to a sibling temp dir, then swap it in: a crash never leaves half an index."""
+        directory = Path(directory)
+        tmp = directory.with_name(directory.name + ".tmp")
+        old = directory.with_name(directory.name + ".old")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        for side, idx in self._sides.items():
+            idx.model.save(tmp / side, show_progress=False)
+            (tmp / side / "ids.json").write_text(json.dumps(idx.ids), encoding="utf-8")
+        (tmp / "stamp.json").write_text(json.dumps({"stamp": self.stamp}), encoding="utf-8")
+        shutil.rmtree(old, ignore_errors=True)
+        if directory.exists():
+            directory.rename(old)
+        tmp.rename(directory)
+        shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(cls, directory: Path) -> LexicalIndex | None:
+        """The saved index, or ``None`` if there is none (or it is unreadable)."""
+        import bm25s
+
+        directory = Path(directory)
+        stamp_file = directory / "stamp.json"
+        if not stamp_file.exists():
+            return None
+        try:
+            stamp = json.loads(stamp_file.read_text(encoding="utf-8"))["stamp"]
+            sides: dict[str, _SideIndex] = {}
+            for side in SIDES:
+                if (directory / side / "ids.json").exists():
+                    ids = json.loads((directory / side / "ids.json").read_text(encoding="utf-8"))
+                    model = bm25s.BM25.load(directory / side, show_progress=False, verbosity=0)
+                    sides[side] = _SideIndex(ids=ids, model=model)
+        except (OSError, ValueError, KeyError):
+            return None
+        return cls(sides, stamp)
