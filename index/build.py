@@ -8,6 +8,7 @@ whose catalog row is missing or stale (upserts with stable ids: no duplicates).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import sys
 import time
@@ -101,10 +102,9 @@ def _rebuild_lexical(settings: Settings, catalog: Catalog) -> LexicalIndex:
     lex = LexicalIndex.build(
         ((p.id, p.text_en, p.text_zh) for p in catalog.iter_passages()), stamp=catalog.stamp()
     )
-    try:
+    # A read-only data directory still answers, from the in-memory index.
+    with contextlib.suppress(OSError):
         lex.save(lexical_dir(settings))
-    except OSError:
-        pass  # a read-only data directory still answers, from the in-memory index
     return lex
 
 

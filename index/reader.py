@@ -79,8 +79,7 @@ def parse_article(text: str, *, article_id: str, path: str = "") -> Article:
     lines = text.split("\n")
     first = next((ln for ln in lines if ln.strip()), "")
     if first.lstrip().startswith("### "):
-        zh = _parse_chinese(lines)
-        return _article(article_id, path, {}, [], [], zh)
+        return _article(article_id, path, {}, [], [], _parse_chinese(lines))
     if not _HEADER_RE.match(first.strip()):
         raise ArticleError(
             "unknown format: expected a 'Title:' header or a '### ' Chinese title on the first line"
@@ -88,8 +87,8 @@ def parse_article(text: str, *, article_id: str, path: str = "") -> Article:
     header, rest = _split_header(lines)
     english, glossary_lines, original = _split_sections(rest)
     glossary = _parse_glossary(glossary_lines)
-    zh = _parse_chinese(original) if original is not None else None
-    return _article(article_id, path, header, english, glossary, zh)
+    zh_info = _parse_chinese(original) if original is not None else None
+    return _article(article_id, path, header, english, glossary, zh_info)
 
 
 def _article(
@@ -98,11 +97,11 @@ def _article(
     header: dict[str, str],
     english: list[str],
     glossary: list[GlossaryEntry],
-    zh: dict[str, object] | None,
+    zh_info: dict[str, object] | None,
 ) -> Article:
-    zh = zh or {}
-    headlines_zh = list(zh.get("headlines", []))  # type: ignore[call-overload]
-    paragraphs_zh = list(zh.get("paragraphs", []))  # type: ignore[call-overload]
+    zh: dict[str, object] = zh_info or {}
+    headlines_zh = [str(h) for h in zh.get("headlines", [])]  # type: ignore[attr-defined]
+    paragraphs_zh = [str(p) for p in zh.get("paragraphs", [])]  # type: ignore[attr-defined]
     headlines_en, paragraphs_en = _split_english_headlines(english, len(headlines_zh))
     date = _iso_date(header.get("date", ""), field="Date") if header.get("date") else ""
     date = date or str(zh.get("date", ""))

@@ -8,6 +8,7 @@ host is configured.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,10 +87,8 @@ class VectorStore:
 
     def reset(self) -> None:
         """Drop every record (a rebuild with another model starts from an empty collection)."""
-        try:
+        with contextlib.suppress(Exception):
             self._client.delete_collection(COLLECTION)
-        except Exception:
-            pass
         self._col = self._client.get_or_create_collection(
             COLLECTION,
             embedding_function=None,

@@ -67,7 +67,7 @@ class Retriever:
         if mode in ("hybrid", "dense"):
             qv = self.embedder.embed_queries([question])[0]
             for side in sides:
-                hits = self.vectors.search(
+                dense_hits = self.vectors.search(
                     qv,
                     depth,
                     side=side,
@@ -75,16 +75,16 @@ class Retriever:
                     date_to=filters.date_to,
                     article_id=filters.article_id,
                 )
-                lists[f"dense-{side}"] = [(h.passage_id, h.score) for h in hits]
+                lists[f"dense-{side}"] = [(h.passage_id, h.score) for h in dense_hits]
         if mode in ("hybrid", "lexical"):
-            for side, hits in self.lexical.search(question, depth * 4, sides).items():
-                lists[f"lexical-{side}"] = hits
+            for side, lex_hits in self.lexical.search(question, depth * 4, sides).items():
+                lists[f"lexical-{side}"] = lex_hits
         fused: dict[str, float] = defaultdict(float)
         dense: dict[str, float] = defaultdict(float)
         lexical: dict[str, float] = defaultdict(float)
         ranks: dict[str, dict[str, int]] = defaultdict(dict)
-        for name, hits in lists.items():
-            for rank, (pid, score) in enumerate(hits, start=1):
+        for name, ranked in lists.items():
+            for rank, (pid, score) in enumerate(ranked, start=1):
                 fused[pid] += 1.0 / (RRF_K + rank)
                 ranks[pid][name] = rank
                 best = dense if name.startswith("dense") else lexical

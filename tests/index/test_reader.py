@@ -23,7 +23,8 @@ def _body_lines(path: Path, start: str, stop: str | None) -> list[str]:
     part = text.split(start, 1)[1]
     if stop:
         part = part.split(stop, 1)[0]
-    return [re.sub(r"[ \t]+", " ", ln.strip(" \t\u3000")) for ln in part.split("\n") if ln.strip()]
+    lines = [ln for ln in part.split("\n") if ln.strip()]
+    return [re.sub(r"[ \t]+", " ", ln.strip(" \t\u3000")) for ln in lines]
 
 
 def test_seed_000_every_field() -> None:
