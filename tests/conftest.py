@@ -17,8 +17,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-from index.embedder import Embedder  # noqa: E402
-from index.settings import Settings  # noqa: E402
+from index.embedder import Embedder
+from index.settings import Settings
 
 
 @pytest.fixture(scope="session")
