@@ -125,6 +125,10 @@ class Catalog:
         ).fetchone()
         return None if row is None else Article.from_dict(json.loads(row[0]))
 
+    def iter_articles(self) -> Iterator[Article]:
+        for (data,) in self._db.execute("SELECT article FROM files ORDER BY article_id"):
+            yield Article.from_dict(json.loads(data))
+
     def passages_of(self, article_id: str) -> list[Passage]:
         rows = self._db.execute(
             "SELECT data FROM passages WHERE article_id = ? ORDER BY ord", (article_id,)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
+import math
 import re
 import shutil
 from collections.abc import Iterable, Sequence
@@ -35,15 +37,26 @@ def _jieba() -> Any:
     return jieba
 
 
+@functools.cache
+def _stemmer() -> Any:
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
 def tokenize(text: str) -> list[str]:
-    """Lower-cased English words and jieba search-mode Chinese words, stop words dropped."""
+    """Lower-cased, stemmed English words; Chinese jieba search-mode words plus character
+    bigrams (robust where the question and the passage segment a phrase differently).
+    Stop words are dropped."""
     out: list[str] = []
+    stem = _stemmer().stemWord
     for m in _TOKEN.finditer(text.lower()):
         tok = m.group(0)
         if _CJK_RUN.fullmatch(tok):
             out.extend(w for w in _jieba().lcut_for_search(tok) if w not in _ZH_STOP)
+            out.extend(tok[i : i + 2] for i in range(len(tok) - 1))
         elif tok not in _EN_STOP:
-            out.append(tok.replace("’", "'"))
+            out.append(stem(tok.replace("’", "'")))
     return out
 
 
@@ -100,6 +113,20 @@ class LexicalIndex:
             top = np.argsort(-scores)[:k]
             results[side] = [(idx.ids[i], float(scores[i])) for i in top if scores[i] > 0]
         return results
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency of ``token`` on the side where it occurs (0 if nowhere)."""
+        best = 0.0
+        for idx in self._sides.values():
+            tid = idx.model.vocab_dict.get(token)
+            if tid is None:
+                continue
+            indptr = idx.model.scores["indptr"]
+            df = int(indptr[tid + 1] - indptr[tid])
+            n = int(idx.model.scores["num_docs"])
+            if df:
+                best = max(best, math.log(1 + (n - df + 0.5) / (df + 0.5)))
+        return best
 
     def __len__(self) -> int:
         return len({pid for s in self._sides.values() for pid in s.ids})

@@ -1,9 +1,14 @@
-"""Grounded extractive answers: quoted sentences from retrieved passages, each with a citation."""
+"""Grounded extractive answers: quoted sentences from retrieved passages, each with a citation.
+
+No language model: the answer is 1-3 sentences copied from the best passages, each followed by
+the marker ``[n]`` of the passage it came from. The asker's language side of a bilingual
+passage is quoted; a one-language passage is quoted in its own language, marked as such.
+"""
 
 from __future__ import annotations
 
-import math
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -14,7 +19,7 @@ from index.records import Passage
 from qa.retrieve import Scored
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_LATIN = re.compile(r"[A-Za-z]")
+_LATIN_WORD = re.compile(r"[A-Za-z]+")
 
 NOT_FOUND = {
     "en": "The archive does not say: no indexed passage answers this question.",
@@ -22,13 +27,21 @@ NOT_FOUND = {
 }
 RELATED = {"en": "Closest passages", "zh": "最相关的段落"}
 OTHER_SIDE = {"en": "(from the Chinese original)", "zh": "（据英文译文）"}
+# A further sentence joins the answer when it scores at least this share of the best one.
+SECOND_SENTENCE_SHARE = 0.6
+# A second passage is cited when its fused score is at least this share of the first's.
+SECOND_PASSAGE_SHARE = 0.85
 
 
 def detect_language(text: str) -> str:
-    """``zh`` when Chinese characters carry the question, else ``en`` (mixed text handled)."""
+    """``zh`` when Chinese carries the question, else ``en``.
+
+    Mixed questions go by their frame: "What does 锦州石英玻璃厂 produce?" is English (three
+    English words around one Chinese name); "大庆油田的NFL装置是什么？" is Chinese.
+    """
     cjk = len(_CJK.findall(text))
-    latin = len(_LATIN.findall(text))
-    return "zh" if cjk and cjk * 3 >= latin else "en"
+    words = len(_LATIN_WORD.findall(text))
+    return "zh" if cjk and (words == 0 or cjk >= 4 * words) else "en"
 
 
 @dataclass(frozen=True)
@@ -51,33 +64,42 @@ class Answer:
     answerable: bool
     answer: str
     citations: list[Citation] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)
+    related: list[Citation] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        extra = d.pop("extra")
-        d.update(extra)
-        return d
+        return asdict(self)
 
     def render_text(self) -> str:
         lines = [self.answer, ""]
-        if not self.answerable and self.citations:
-            lines.append(RELATED[self.language] + ":")
-        for c in self.citations:
-            title = c.title.get(self.language) or c.title.get("en") or c.title.get("zh")
-            lines.append(f"[{c.n}] {title} ({c.date}, page {c.page}) {c.passage_id}")
-            for side in ("en", "zh"):
-                if c.quote.get(side):
-                    lines.append(f"    {side}: {c.quote[side]}")
+        for heading, items in (("", self.citations), (RELATED[self.language], self.related)):
+            if items and heading:
+                lines.append(f"{heading}:")
+            for c in items:
+                title = c.title.get(self.language) or c.title.get("en") or c.title.get("zh")
+                label = f"[{c.n}]" if heading == "" else "-"
+                lines.append(f"{label} {title} ({c.date}, page {c.page}) {c.passage_id}")
+                for side in ("en", "zh"):
+                    quote = c.quote.get(side) or (c.text.get(side, "")[:160] if heading else "")
+                    if quote:
+                        lines.append(f"    {side}: {quote}")
         return "\n".join(lines).rstrip()
 
 
-def _sentence_score(q_tokens: set[str], sentence: str) -> float:
-    toks = tokenize(sentence)
-    if not toks:
-        return 0.0
-    overlap = len(q_tokens & set(toks))
-    return overlap / math.sqrt(len(toks))
+SentenceScorer = Callable[[str, str], float]  # (sentence, side) -> score in [0, 1]
+
+
+def lexical_scorer(question: str, idf: Callable[[str], float]) -> SentenceScorer:
+    """Share of the question's IDF mass that a sentence contains."""
+    q_tokens = set(tokenize(question))
+    weights = {t: max(idf(t), 0.1) for t in q_tokens}
+    total = sum(weights.values()) or 1.0
+
+    def score(sentence: str, side: str) -> float:
+        del side
+        toks = set(tokenize(sentence))
+        return sum(w for t, w in weights.items() if t in toks) / total
+
+    return score
 
 
 def aligned_quote(p: Passage, side: str, index: int) -> str:
@@ -91,47 +113,12 @@ def aligned_quote(p: Passage, side: str, index: int) -> str:
     for en_idx, zh_idx in align(en, zh):
         group_mine, group_theirs = (en_idx, zh_idx) if side == "en" else (zh_idx, en_idx)
         if index in group_mine:
-            return "".join(
-                theirs[i] if other == "zh" else theirs[i] + " " for i in group_theirs
-            ).strip()
+            joiner = "" if other == "zh" else " "
+            return joiner.join(theirs[i] for i in group_theirs)
     return ""
 
 
-def compose(
-    question: str, hits: list[Scored], *, answerable: bool, max_sentences: int = 3
-) -> Answer:
-    lang = detect_language(question)
-    q_tokens = set(tokenize(question))
-    if not answerable:
-        cites = [_citation(i, h, "", "", lang) for i, h in enumerate(hits, start=1)]
-        return Answer(question, lang, False, NOT_FOUND[lang], cites)
-    chosen: list[tuple[Scored, str, int, str]] = []  # hit, side, sentence index, sentence
-    seen: set[str] = set()
-    for h in hits[:max_sentences]:
-        side = lang if h.passage.text(lang) else ("zh" if lang == "en" else "en")
-        sents = sentences.split(h.passage.text(side), side)
-        if not sents:
-            continue
-        best = max(range(len(sents)), key=lambda i: (_sentence_score(q_tokens, sents[i]), -i))
-        if sents[best] in seen:
-            continue
-        if chosen and _sentence_score(q_tokens, sents[best]) == 0:
-            continue
-        seen.add(sents[best])
-        chosen.append((h, side, best, sents[best]))
-    parts: list[str] = []
-    citations: list[Citation] = []
-    for n, (h, side, idx, sent) in enumerate(chosen, start=1):
-        marker = f" {OTHER_SIDE[lang]}" if side != lang else ""
-        parts.append(f"{sent}{marker} [{n}]")
-        other = aligned_quote(h.passage, side, idx)
-        quote = {side: sent, ("zh" if side == "en" else "en"): other}
-        citations.append(_citation(n, h, quote["en"], quote["zh"], lang))
-    joiner = "" if lang == "zh" else " "
-    return Answer(question, lang, True, joiner.join(parts), citations)
-
-
-def _citation(n: int, h: Scored, quote_en: str, quote_zh: str, lang: str) -> Citation:
+def citation(n: int, h: Scored, quote_en: str = "", quote_zh: str = "") -> Citation:
     p = h.passage
     return Citation(
         n=n,
@@ -144,3 +131,66 @@ def _citation(n: int, h: Scored, quote_en: str, quote_zh: str, lang: str) -> Cit
         quote={"en": quote_en, "zh": quote_zh},
         score=round(h.score, 6),
     )
+
+
+def not_found(question: str, lang: str, hits: list[Scored]) -> Answer:
+    related = [citation(i, h) for i, h in enumerate(hits, start=1)]
+    return Answer(question, lang, False, NOT_FOUND[lang], [], related)
+
+
+def compose(
+    question: str,
+    lang: str,
+    hits: list[Scored],
+    scorer: SentenceScorer,
+    *,
+    max_sentences: int = 3,
+) -> Answer:
+    """The answer from the best-scoring sentences of the top passages, cited ``[n]``."""
+    picked: list[tuple[int, str, int, str]] = []  # hit index, side, sentence index, sentence
+    best_score = 0.0
+    for hi, h in enumerate(hits[:2]):
+        if hi == 1 and (not picked or h.score < SECOND_PASSAGE_SHARE * hits[0].score):
+            break
+        side = lang if h.passage.text(lang) else ("zh" if lang == "en" else "en")
+        sents = sentences.split(h.passage.text(side), side)
+        scored = sorted(((scorer(s, side), -i, i, s) for i, s in enumerate(sents)), reverse=True)
+        for rank, (score, _, i, s) in enumerate(scored):
+            if len(picked) >= max_sentences or any(s == p[3] for p in picked):
+                break
+            if hi == 0 and rank == 0:
+                best_score = score
+            elif score <= 0 or score < SECOND_SENTENCE_SHARE * best_score:
+                break
+            picked.append((hi, side, i, s))
+            if hi == 1:
+                break  # one sentence from the second passage
+    numbers: dict[int, int] = {}
+    parts: list[str] = []
+    quotes: dict[int, dict[str, list[str]]] = {}
+    # Keep each passage's sentences in their order in the passage.
+    for hi, side, i, s in sorted(picked, key=lambda p: (p[0], p[2])):
+        n = numbers.setdefault(hi, len(numbers) + 1)
+        marker = f" {OTHER_SIDE[lang]}" if side != lang else ""
+        parts.append(f"{s}{marker} [{n}]")
+        other = "zh" if side == "en" else "en"
+        q = quotes.setdefault(hi, {"en": [], "zh": []})
+        q[side].append(s)
+        aligned = aligned_quote(hits[hi].passage, side, i)
+        if aligned and aligned not in q[other]:
+            q[other].append(aligned)
+    citations = [
+        citation(
+            n,
+            hits[hi],
+            " ".join(quotes[hi]["en"]),
+            "".join(quotes[hi]["zh"]),
+        )
+        for hi, n in numbers.items()
+    ]
+    cited = {c.passage_id for c in citations}
+    related = [
+        citation(i, h) for i, h in enumerate((h for h in hits if h.passage.id not in cited), 1)
+    ]
+    joiner = "" if lang == "zh" else " "
+    return Answer(question, lang, True, joiner.join(parts), citations, related)

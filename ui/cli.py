@@ -58,10 +58,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ask", help="answer a question from the archive, with citations")
     p.add_argument("question", nargs="?", help="the question, English or Chinese")
+    p.add_argument(
+        "--questions",
+        type=Path,
+        help="file of questions: one per line, or JSON lines with a 'question' field "
+        "(other fields are echoed back)",
+    )
     p.add_argument("--k", type=int, default=5, help="passages to cite or list (default 5)")
     p.add_argument("--from", dest="date_from", help="earliest date YYYY-MM-DD")
     p.add_argument("--to", dest="date_to", help="latest date YYYY-MM-DD")
     p.add_argument("--json", action="store_true", help="one JSON line per answer")
+    _common(p)
+
+    p = sub.add_parser("eval", help="measure retrieval and answers against gold data")
+    p.add_argument(
+        "file", nargs="?", type=Path, help='JSON lines {"question", "gold", "answerable"}'
+    )
+    p.add_argument("--xquad", type=Path, help="run the XQuAD benchmark from this folder instead")
+    p.add_argument("--scratch", type=Path, help="scratch folder for the XQuAD indexes")
+    p.add_argument("--limit", type=int, help="XQuAD: only this many questions (a quick look)")
+    p.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     _common(p)
     return parser
 
@@ -124,19 +140,94 @@ def cmd_passages(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _question_lines(path: Path) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        if line.lstrip().startswith("{"):
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{path}:{n}: invalid JSON ({exc.msg})") from None
+            if not isinstance(obj, dict) or not isinstance(obj.get("question"), str):
+                raise ValueError(f"{path}:{n}: a JSON line needs a 'question' string")
+            items.append(obj)
+        else:
+            items.append({"question": line.strip()})
+    return items
+
+
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from qa.service import Assistant, QuestionError
+
+    if bool(args.question) == bool(args.questions):
+        print("error: give a QUESTION or --questions FILE (one of them)", file=sys.stderr)
+        return 2
+    items = _question_lines(args.questions) if args.questions else [{"question": args.question}]
+    assistant = Assistant.open(settings)
+    failed = 0
+    for item in items:
+        try:
+            answer = assistant.ask(
+                item["question"], k=args.k, date_from=args.date_from, date_to=args.date_to
+            )
+        except QuestionError as exc:
+            failed += 1
+            if args.json:
+                print(json.dumps({**item, "error": str(exc)}, ensure_ascii=False))
+            else:
+                print(f"error: {exc}", file=sys.stderr)
+            continue
+        if args.json:
+            extra = {k: v for k, v in item.items() if k != "question"}
+            print(json.dumps({**extra, **answer.to_dict()}, ensure_ascii=False))
+        else:
+            if len(items) > 1:
+                print(f"Q: {answer.question}")
+            print(answer.render_text())
+            if len(items) > 1:
+                print()
+    return 1 if failed else 0
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    import tempfile
+
+    from qa.evaluate import evaluate_file, run_xquad
     from qa.service import Assistant
 
-    if not args.question:
-        print("error: give a QUESTION", file=sys.stderr)
+    if bool(args.file) == bool(args.xquad):
+        print("error: give a FILE or --xquad FOLDER (one of them)", file=sys.stderr)
         return 2
-    assistant = Assistant.open(settings)
-    answer = assistant.ask(args.question, k=args.k, date_from=args.date_from, date_to=args.date_to)
-    if args.json:
-        print(json.dumps(answer.to_dict(), ensure_ascii=False))
+    if args.xquad:
+        embedder = _embedder(settings)
+        with tempfile.TemporaryDirectory(prefix="archive-qa-xquad-") as tmp:
+            scratch = args.scratch or Path(tmp)
+            figures = run_xquad(
+                args.xquad,
+                settings,
+                embedder,
+                scratch,
+                limit=args.limit,
+                progress=sys.stderr.isatty(),
+            )
     else:
-        print(answer.render_text())
+        figures = evaluate_file(Assistant.open(settings), args.file)
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False))
+    else:
+        _print_figures(figures)
     return 0
+
+
+def _print_figures(figures: dict[str, Any], indent: str = "") -> None:
+    for key, value in figures.items():
+        if isinstance(value, dict):
+            print(f"{indent}{key}:")
+            _print_figures(value, indent + "  ")
+        else:
+            print(f"{indent}{key}: {value}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -147,7 +238,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from index.store import IndexMissing
     from index.vectors import StoreError
 
-    handlers = {"index": cmd_index, "passages": cmd_passages, "ask": cmd_ask}
+    handlers = {"index": cmd_index, "passages": cmd_passages, "ask": cmd_ask, "eval": cmd_eval}
     try:
         return handlers[args.command](args, settings)
     except (ModelUnavailable, StoreError, CatalogError, IndexMissing, ValueError) as exc:

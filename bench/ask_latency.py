@@ -1,0 +1,79 @@
+"""Warm latency of one `ask` (model loaded, index open) on the seeds + XQuAD index.
+
+    .venv/bin/python bench/ask_latency.py [--questions 200] [--data-dir DIR]
+
+Builds the index in a scratch folder unless --data-dir points at one that already holds
+seeds/ and the 48 XQuAD articles. Prints p50 / p95 / max over the questions (XQuAD questions
+in both languages, alternating), and the split between query embedding and the rest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from index.build import Indexer  # noqa: E402
+from index.embedding import load_embedder  # noqa: E402
+from index.settings import Settings  # noqa: E402
+from qa.service import Assistant  # noqa: E402
+from qa.xquad import load, write_articles  # noqa: E402
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--questions", type=int, default=200)
+    ap.add_argument("--data-dir", type=Path)
+    ap.add_argument("--xquad", type=Path, default=ROOT.parent / "shared" / "data" / "xquad")
+    args = ap.parse_args()
+    embedder = load_embedder(Settings())
+    x = load(args.xquad)
+    with tempfile.TemporaryDirectory() as tmp:
+        data = args.data_dir or Path(tmp) / "data"
+        settings = Settings(data_dir=data)
+        if args.data_dir is None:
+            write_articles(x, Path(tmp) / "xquad")
+            Indexer(settings, embedder).run([ROOT / "seeds", Path(tmp) / "xquad"], progress=True)
+        assistant = Assistant.open(settings, embedder)
+        en = [q.question for q in x.questions if q.lang == "en"]
+        zh = [q.question for q in x.questions if q.lang == "zh"]
+        step = max(1, len(en) // (args.questions // 2 or 1))
+        questions = [q for pair in zip(en[::step], zh[::step], strict=False) for q in pair]
+        questions = questions[: args.questions]
+        for q in questions[:5]:  # warm-up
+            assistant.ask(q)
+        total: list[float] = []
+        embed: list[float] = []
+        for q in questions:
+            t0 = time.perf_counter()
+            vec = embedder.embed_queries([q])[0]
+            t1 = time.perf_counter()
+            assistant.ask(q, query_vector=vec)
+            t2 = time.perf_counter()
+            embed.append((t1 - t0) * 1000)
+            total.append((t2 - t0) * 1000)
+        passages = assistant.index.catalog.counts()[1]
+    print(f"passages indexed: {passages}, questions: {len(total)}")
+    print("| step | p50 ms | p95 ms | max ms |")
+    print("| --- | ---: | ---: | ---: |")
+    rest = [t - e for t, e in zip(total, embed, strict=True)]
+    for name, vals in (("query embedding", embed), ("retrieval + answer", rest), ("ask", total)):
+        print(
+            f"| {name} | {statistics.median(vals):.1f} | {percentile(vals, 0.95):.1f} "
+            f"| {max(vals):.1f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()
