@@ -131,11 +131,9 @@ class Retriever:
 
             dense = part("dense", same) + BETA * part("dense", diff)
             lexical = part("lexical", same) + GAMMA * part("lexical", diff)
-            if own or mode == "lexical":
-                fused = alpha * dense + (1 - alpha) * lexical
-            else:
-                # The asker's words cannot be matched in the other language: meaning decides.
-                fused = dense
+            # Where the asker's words cannot be matched (the passage is only in the other
+            # language), meaning alone decides.
+            fused = alpha * dense + (1 - alpha) * lexical if own or mode == "lexical" else dense
             scored.append(
                 Scored(p, fused, raw["dense"].get(pid, 0.0), raw["lexical"].get(pid, 0.0))
             )
