@@ -115,17 +115,20 @@ class LexicalIndex:
         return results
 
     def idf(self, token: str) -> float:
-        """Inverse document frequency of ``token`` on the side where it occurs (0 if nowhere)."""
+        """Inverse document frequency of ``token`` (highest over the sides).
+
+        A token that occurs nowhere gets the IDF of a document frequency of zero: the rarest
+        word there can be, so a question about something absent is not mistaken for covered.
+        """
         best = 0.0
         for idx in self._sides.values():
-            tid = idx.model.vocab_dict.get(token)
-            if tid is None:
-                continue
-            indptr = idx.model.scores["indptr"]
-            df = int(indptr[tid + 1] - indptr[tid])
             n = int(idx.model.scores["num_docs"])
-            if df:
-                best = max(best, math.log(1 + (n - df + 0.5) / (df + 0.5)))
+            tid = idx.model.vocab_dict.get(token)
+            df = 0
+            if tid is not None:
+                indptr = idx.model.scores["indptr"]
+                df = int(indptr[tid + 1] - indptr[tid])
+            best = max(best, math.log(1 + (n - df + 0.5) / (df + 0.5)))
         return best
 
     def __len__(self) -> int:

@@ -26,9 +26,10 @@ _DATE_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 _PAGE_ZH_RE = re.compile(r"^\s*第\s*(\S+?)\s*版\s*(?:\(.*\))?\s*$")
 _COLUMN_RE = re.compile(r"^\s*专栏\s*[：:]\s*(.*)$")
 _CJK_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-# Chinese lines that end like a sentence; headlines do not.
-_ZH_SENTENCE_END = tuple("。！？；…”」』）)!?;.")
-_EN_SENTENCE_END = tuple(".!?\"”’')]:;")
+# Lines that end like a sentence (closing quotes and brackets aside); headlines do not.
+_CLOSERS = "”’」』）)\"' "
+_ZH_SENTENCE_END = tuple("。！？；…!?;.")
+_EN_SENTENCE_END = tuple(".!?:;")
 _DEEP_INDENT = 8  # spaces: signature lines and sub-headings sit far right
 
 
@@ -219,7 +220,7 @@ def _split_english_headlines(english: list[str], zh_headlines: int) -> tuple[lis
     # Headlines lead the body, are short and do not end like a sentence.
     while paras and len(heads) < max(zh_headlines, 6) and len(paras) > 1:
         cand = paras[0]
-        if len(cand) > 250 or cand.endswith(_EN_SENTENCE_END):
+        if len(cand) > 250 or cand.rstrip(_CLOSERS).endswith(_EN_SENTENCE_END):
             break
         heads.append(paras.pop(0))
     return heads, paras
@@ -271,7 +272,7 @@ def _parse_chinese(lines: list[str]) -> dict[str, object]:
 
 
 def _is_zh_headline(text: str) -> bool:
-    return len(text) <= 60 and not text.endswith(_ZH_SENTENCE_END)
+    return len(text) <= 60 and not text.rstrip(_CLOSERS).endswith(_ZH_SENTENCE_END)
 
 
 def _indent(line: str) -> int:

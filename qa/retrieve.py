@@ -53,6 +53,7 @@ class Scored:
     score: float  # fused score
     dense: float = 0.0  # best cosine over the passage's sides
     lexical: float = 0.0  # best BM25 score over the passage's sides
+    dense_z: float = 0.0  # how far its dense score stands above the others (z-score)
 
 
 class Retriever:
@@ -135,7 +136,13 @@ class Retriever:
             # language), meaning alone decides.
             fused = alpha * dense + (1 - alpha) * lexical if own or mode == "lexical" else dense
             scored.append(
-                Scored(p, fused, raw["dense"].get(pid, 0.0), raw["lexical"].get(pid, 0.0))
+                Scored(
+                    p,
+                    fused,
+                    raw["dense"].get(pid, 0.0),
+                    raw["lexical"].get(pid, 0.0),
+                    part("dense", same),
+                )
             )
         scored.sort(key=lambda s: (-s.score, s.passage.id))
         return scored[:k]
