@@ -44,9 +44,9 @@ def _stemmer() -> Any:
     return Stemmer.Stemmer("english")
 
 
-def tokenize(text: str) -> list[str]:
-    """Lower-cased, stemmed English words; Chinese jieba search-mode words plus character
-    bigrams (robust where the question and the passage segment a phrase differently).
+def tokenize(text: str, *, bigrams: bool = True) -> list[str]:
+    """Lower-cased, stemmed English words; Chinese jieba search-mode words plus (for ranking)
+    character bigrams, robust where the question and the passage segment a phrase differently.
     Stop words are dropped."""
     out: list[str] = []
     stem = _stemmer().stemWord
@@ -54,7 +54,8 @@ def tokenize(text: str) -> list[str]:
         tok = m.group(0)
         if _CJK_RUN.fullmatch(tok):
             out.extend(w for w in _jieba().lcut_for_search(tok) if w not in _ZH_STOP)
-            out.extend(tok[i : i + 2] for i in range(len(tok) - 1))
+            if bigrams:
+                out.extend(tok[i : i + 2] for i in range(len(tok) - 1))
         elif tok not in _EN_STOP:
             out.append(stem(tok.replace("’", "'")))
     return out

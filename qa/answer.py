@@ -27,10 +27,11 @@ NOT_FOUND = {
 }
 RELATED = {"en": "Closest passages", "zh": "最相关的段落"}
 OTHER_SIDE = {"en": "(from the Chinese original)", "zh": "（据英文译文）"}
-# A further sentence joins the answer when it scores at least this share of the best one.
-SECOND_SENTENCE_SHARE = 0.6
-# A second passage is cited when its fused score is at least this share of the first's.
-SECOND_PASSAGE_SHARE = 0.85
+# A further sentence joins the answer when it scores at least this share of the best one, and
+# a second passage is cited when its fused score is at least this share of the first's. Both
+# chosen on XQuAD answer-hit (docs/benchmarks.md); answers stay within 3 sentences.
+SECOND_SENTENCE_SHARE = 0.3
+SECOND_PASSAGE_SHARE = 0.6
 
 
 def detect_language(text: str) -> str:
@@ -89,14 +90,15 @@ SentenceScorer = Callable[[str, str], float]  # (sentence, side) -> score in [0,
 
 
 def lexical_scorer(question: str, idf: Callable[[str], float]) -> SentenceScorer:
-    """Share of the question's IDF mass that a sentence contains."""
-    q_tokens = set(tokenize(question))
+    """Share of the question's IDF mass that a sentence contains (whole words: for picking a
+    sentence, Chinese character bigrams favour long sentences)."""
+    q_tokens = set(tokenize(question, bigrams=False))
     weights = {t: max(idf(t), 0.1) for t in q_tokens}
     total = sum(weights.values()) or 1.0
 
     def score(sentence: str, side: str) -> float:
         del side
-        toks = set(tokenize(sentence))
+        toks = set(tokenize(sentence, bigrams=False))
         return sum(w for t, w in weights.items() if t in toks) / total
 
     return score
@@ -172,7 +174,8 @@ def compose(
     for hi, side, i, s in sorted(picked, key=lambda p: (p[0], p[2])):
         n = numbers.setdefault(hi, len(numbers) + 1)
         marker = f" {OTHER_SIDE[lang]}" if side != lang else ""
-        parts.append(f"{s}{marker} [{n}]")
+        space = "" if lang == "zh" else " "
+        parts.append(f"{s}{marker}{space}[{n}]")
         other = "zh" if side == "en" else "en"
         q = quotes.setdefault(hi, {"en": [], "zh": []})
         q[side].append(s)

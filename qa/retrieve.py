@@ -31,6 +31,8 @@ from qa.glossary import Glossary
 ALPHA = 0.5
 BETA = 0.15
 GAMMA = 0.1
+# Across languages only language-neutral tokens (numbers, Latin names in Chinese text) match.
+CROSS_LEXICAL = 0.2
 
 
 @dataclass(frozen=True)
@@ -133,8 +135,11 @@ class Retriever:
             dense = part("dense", same) + BETA * part("dense", diff)
             lexical = part("lexical", same) + GAMMA * part("lexical", diff)
             # Where the asker's words cannot be matched (the passage is only in the other
-            # language), meaning alone decides.
-            fused = alpha * dense + (1 - alpha) * lexical if own or mode == "lexical" else dense
+            # language), meaning decides, helped by shared numbers and names.
+            if own or mode == "lexical":
+                fused = alpha * dense + (1 - alpha) * lexical
+            else:
+                fused = dense + CROSS_LEXICAL * lexical
             scored.append(
                 Scored(
                     p,
