@@ -30,18 +30,19 @@ def normalize_whitespace(text: str) -> str:
     return " ".join(text.split())
 
 
-def quantize_mode() -> Quantize:
+def quantize_mode(settings: Settings | None = None) -> Quantize:
     """``ARCHIVE_QA_QUANTIZE``: ``none`` (default, fp32) or ``int8`` (faster, less faithful).
 
     int8 is not the default: on XQuAD its top-1 neighbour matched the engine's for only 96.5%
     of English questions (fp32: >= 99%); see docs/benchmarks.md.
     """
-    raw = (os.environ.get(QUANTIZE_ENV) or DEFAULT_QUANTIZE).strip().lower()
+    raw = settings.quantize if settings is not None else ""
+    raw = (raw or os.environ.get(QUANTIZE_ENV) or DEFAULT_QUANTIZE).strip().lower()
     if raw == "int8":
         return "int8"
     if raw == "none":
         return "none"
-    raise ModelUnavailable(f"{QUANTIZE_ENV} must be 'int8' or 'none', got {raw!r}")
+    raise ModelUnavailable(f"--quantize / {QUANTIZE_ENV} must be 'int8' or 'none', got {raw!r}")
 
 
 class SentenceTransformerEmbedder:
@@ -171,7 +172,9 @@ def load_sentence_transformer(path: str, device: str, quantize: Quantize) -> Sen
     """Load a model directory/name with sentence-transformers (offline unless told otherwise)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()  # no "Loading weights" bar on every start
     model = SentenceTransformer(path, device=device)
     model.eval()
     if quantize == "int8":
@@ -186,7 +189,7 @@ def load_sentence_transformer(path: str, device: str, quantize: Quantize) -> Sen
 def load_embedder(settings: Settings) -> Embedder:
     """The configured embedder: ``settings.model`` or the bundled e5, converted once and cached."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    quantize = quantize_mode()
+    quantize = quantize_mode(settings)
     if settings.model is None:
         from index.e5convert import ensure_converted
 

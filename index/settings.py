@@ -41,6 +41,10 @@ class Settings:
     model: str | None = field(default_factory=lambda: os.environ.get("ARCHIVE_QA_MODEL") or None)
     model_cache: Path = field(default_factory=_default_model_cache)
     device: str = field(default_factory=lambda: os.environ.get("ARCHIVE_QA_DEVICE") or "cpu")
+    # "none" (fp32, the default) or "int8" (torch dynamic quantization: faster, less faithful).
+    quantize: str = field(
+        default_factory=lambda: (os.environ.get("ARCHIVE_QA_QUANTIZE") or "none").strip().lower()
+    )
     chroma_host: str | None = field(
         default_factory=lambda: os.environ.get("ARCHIVE_QA_CHROMA_HOST") or None
     )

@@ -28,6 +28,11 @@ def _common(p: argparse.ArgumentParser) -> None:
     )
     g.add_argument("--model-cache", help="converted-model cache [ARCHIVE_QA_MODEL_CACHE]")
     g.add_argument("--device", help="torch device: cpu, cuda, ... [ARCHIVE_QA_DEVICE, default cpu]")
+    g.add_argument(
+        "--quantize",
+        choices=["none", "int8"],
+        help="int8 embeds faster, less faithfully [ARCHIVE_QA_QUANTIZE, default none]",
+    )
     g.add_argument("--chroma-host", help="use a `chroma run` server [ARCHIVE_QA_CHROMA_HOST]")
     g.add_argument("--chroma-port", type=int, help="its port [ARCHIVE_QA_CHROMA_PORT, 8000]")
 
@@ -88,6 +93,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         model=getattr(args, "model", None),
         model_cache=getattr(args, "model_cache", None),
         device=getattr(args, "device", None),
+        quantize=getattr(args, "quantize", None),
         chroma_host=getattr(args, "chroma_host", None),
         chroma_port=getattr(args, "chroma_port", None),
     )
