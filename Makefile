@@ -25,7 +25,8 @@ $(STAMP): requirements.lock pyproject.toml
 
 run: install
 	$(BIN)/archive-qa index seeds/ --data-dir $(DATA_DIR)
-	$(BIN)/archive-qa ask "What did the Jinzhou electric furnace factory make?" --data-dir $(DATA_DIR)
+	$(BIN)/archive-qa ask "What did the Jinzhou electric furnace factory make in 1965?" --data-dir $(DATA_DIR)
+	$(BIN)/archive-qa serve --data-dir $(DATA_DIR) --host 127.0.0.1 --port 7860
 
 lint: install
 	$(BIN)/ruff check .

@@ -75,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON line per answer")
     _common(p)
 
+    p = sub.add_parser("serve", help="serve the web chat (Gradio) and passage pages")
+    p.add_argument("--host", default="127.0.0.1", help="listen address (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    _common(p)
+
     p = sub.add_parser("eval", help="measure retrieval and answers against gold data")
     p.add_argument(
         "file", nargs="?", type=Path, help='JSON lines {"question", "gold", "answerable"}'
@@ -197,6 +202,14 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if failed else 0
 
 
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from ui.web import serve
+
+    print(f"serving on http://{args.host}:{args.port} (Ctrl-C stops)", file=sys.stderr)
+    serve(settings, args.host, args.port)
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     import tempfile
 
@@ -244,7 +257,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     from index.store import IndexMissing
     from index.vectors import StoreError
 
-    handlers = {"index": cmd_index, "passages": cmd_passages, "ask": cmd_ask, "eval": cmd_eval}
+    handlers = {
+        "index": cmd_index,
+        "passages": cmd_passages,
+        "ask": cmd_ask,
+        "eval": cmd_eval,
+        "serve": cmd_serve,
+    }
     try:
         return handlers[args.command](args, settings)
     except (ModelUnavailable, StoreError, CatalogError, IndexMissing, ValueError) as exc:
