@@ -24,13 +24,34 @@ def answer_text(answer: Answer) -> str:
     return "\n".join(lines)
 
 
+def export_markdown(answers: list[dict[str, Any]], base_url: str = "") -> str:
+    """The conversation as Markdown: each question, its answer, every citation with its link."""
+    out = ["# archive-qa conversation", ""]
+    for a in answers:
+        out += [f"## {a['question']}", "", a["answer"], ""]
+        for c in a["citations"]:
+            title = c["title"]["en"] or c["title"]["zh"]
+            link = base_url + render.passage_link(c["passage_id"])
+            cite = render.citation_text(title, c["date"], c["page"], c["passage_id"])
+            out.append(f"- [{c['n']}] {cite} <{link}>")
+        out.append("")
+    return "\n".join(out)
+
+
 def build_app(assistant: Assistant) -> Any:
     import gradio as gr
     from fastapi import FastAPI
     from fastapi.responses import HTMLResponse
 
-    def respond(question: str, history: list[dict[str, Any]], date_from: str, date_to: str):
+    def respond(
+        question: str,
+        history: list[dict[str, Any]],
+        date_from: str,
+        date_to: str,
+        log: list[dict[str, Any]],
+    ) -> tuple[list[dict[str, Any]], str, str, list[dict[str, Any]]]:
         history = list(history or [])
+        log = list(log or [])
         try:
             answer = assistant.ask(
                 question, date_from=date_from.strip() or None, date_to=date_to.strip() or None
@@ -40,15 +61,40 @@ def build_app(assistant: Assistant) -> Any:
                 {"role": "user", "content": question[:2000]},
                 {"role": "assistant", "content": f"⚠ {exc}"},
             ]
-            return history, "", ""
+            return history, "", "", log
         history += [
             {"role": "user", "content": answer.question},
             {"role": "assistant", "content": answer_text(answer)},
         ]
-        return history, render.cards(answer), ""
+        log.append(answer.to_dict())
+        return history, render.cards(answer), "", log
+
+    def on_load(
+        request: gr.Request,
+    ) -> tuple[list[dict[str, Any]], str, list[dict[str, Any]]]:
+        q = request.query_params.get("q", "") if request else ""
+        if not q.strip():
+            return [], "", []
+        history, cards_html, _, log = respond(q, [], "", "", [])
+        return history, cards_html, log
+
+    # Gradio injects the request by the parameter's type, which postponed annotations hide.
+    on_load.__annotations__["request"] = gr.Request
+
+    def export(log: list[dict[str, Any]]) -> str | None:
+        if not log:
+            return None
+        import tempfile
+
+        with tempfile.NamedTemporaryFile(
+            "w", suffix=".md", prefix="archive-qa-", delete=False, encoding="utf-8"
+        ) as f:
+            f.write(export_markdown(log))
+            return f.name
 
     with gr.Blocks(title="archive-qa") as demo:
         gr.Markdown("## archive-qa — People's Daily archive / 人民日报档案问答")
+        log_state = gr.State([])
         chat = gr.Chatbot(label="Chat / 对话", render_markdown=False, height=420)
         box = gr.Textbox(label="Question / 问题 (Enter sends / 回车发送)", lines=1)
         with gr.Row():
@@ -56,7 +102,17 @@ def build_app(assistant: Assistant) -> Any:
             date_to = gr.Textbox(label="To / 止 (YYYY-MM-DD)", value="")
         gr.Examples(EXAMPLES, inputs=box, label="Examples / 示例")
         cards = gr.HTML(label="Sources / 出处")
-        box.submit(respond, [box, chat, date_from, date_to], [chat, cards, box], api_name="ask")
+        with gr.Row():
+            export_btn = gr.Button("Export conversation (Markdown) / 导出对话")
+            export_file = gr.File(label="Download / 下载", interactive=False)
+        box.submit(
+            respond,
+            [box, chat, date_from, date_to, log_state],
+            [chat, cards, box, log_state],
+            api_name="ask",
+        )
+        export_btn.click(export, [log_state], [export_file], api_name="export")
+        demo.load(on_load, None, [chat, cards, log_state])
 
     app = FastAPI()
 

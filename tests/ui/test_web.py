@@ -59,7 +59,11 @@ def server(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) ->
         yield url
     finally:
         proc.terminate()
-        proc.wait(timeout=20)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def _text(message: dict[str, Any]) -> str:
@@ -114,3 +118,21 @@ def test_hostile_article_text_is_escaped(server: str) -> None:
     assert "&lt;script&gt;alert(&#x27;xss&#x27;)&lt;/script&gt;" in page
     _, cards = _ask(server, "Which harvest doubled in the county?")
     assert "<img src=x" not in cards and "<script>alert" not in cards
+
+
+def test_markdown_export_lists_every_citation_with_its_link() -> None:
+    from ui.web import export_markdown
+
+    cite = {
+        "n": 1,
+        "passage_id": "a#p2",
+        "title": {"en": "T", "zh": "标题"},
+        "date": "1966-01-11",
+        "page": "1",
+    }
+    md = export_markdown(
+        [{"question": "Q?", "answer": "A. [1]", "citations": [cite]}], "http://127.0.0.1:7860"
+    )
+    assert "## Q?" in md and "A. [1]" in md
+    assert "- [1] People's Daily (人民日报), 1966-01-11, p. 1. \u201cT\u201d. Passage a#p2." in md
+    assert "<http://127.0.0.1:7860/passage/a%23p2>" in md
