@@ -15,7 +15,6 @@ from index.embedder import Embedder
 from index.settings import Settings
 from index.store import open_index
 from qa.answer import Answer, Citation
-from qa.glossary import Glossary
 from qa.retrieve import Scored
 from qa.service import Assistant
 from qa.xquad import XQuad, XQuestion, load, write_articles
@@ -116,9 +115,7 @@ def _scratch_index(
     report = Indexer(settings, embedder).run([files], progress=False)
     if report.skipped:
         raise RuntimeError(f"XQuAD articles failed to index: {report.skipped[:3]}")
-    index = open_index(settings, embedder)
-    glossary = Glossary(g for a in index.catalog.iter_articles() for g in a.glossary)
-    return Assistant(embedder, index, glossary)
+    return Assistant.over(embedder, open_index(settings, embedder))
 
 
 def _gold_passages(x: XQuad, assistant: Assistant) -> dict[tuple[int, int], set[str]]:

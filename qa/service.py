@@ -76,9 +76,14 @@ class Assistant:
             from index.embedding import load_embedder
 
             embedder = load_embedder(settings)
-        index = open_index(settings, embedder)
-        glossary = Glossary(g for a in index.catalog.iter_articles() for g in a.glossary)
-        return cls(embedder, index, glossary)
+        return cls.over(embedder, open_index(settings, embedder))
+
+    @classmethod
+    def over(cls, embedder: Embedder, index: OpenIndex) -> Assistant:
+        """An assistant over an open index, with the glossary of all its articles."""
+        return cls(
+            embedder, index, Glossary(g for a in index.catalog.iter_articles() for g in a.glossary)
+        )
 
     @property
     def retriever(self) -> Retriever:
