@@ -78,6 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the web chat (Gradio) and passage pages")
     p.add_argument("--host", default="127.0.0.1", help="listen address (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    p.add_argument(
+        "--auth",
+        metavar="USER:PASS",
+        default=os.environ.get("ARCHIVE_QA_AUTH"),
+        help="ask for this user and password (HTTP Basic) on every page [ARCHIVE_QA_AUTH]; "
+        "use HTTPS in front of it beyond 127.0.0.1",
+    )
     _common(p)
 
     p = sub.add_parser("eval", help="measure retrieval and answers against gold data")
@@ -203,10 +210,17 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from ui.auth import AuthError, parse_credentials
     from ui.web import serve
 
-    print(f"serving on http://{args.host}:{args.port} (Ctrl-C stops)", file=sys.stderr)
-    serve(settings, args.host, args.port)
+    try:
+        auth = parse_credentials(args.auth) if args.auth else None
+    except AuthError as exc:
+        print(f"archive-qa: {exc}", file=sys.stderr)
+        return 2
+    guarded = " (password required)" if auth else ""
+    print(f"serving on http://{args.host}:{args.port}{guarded} (Ctrl-C stops)", file=sys.stderr)
+    serve(settings, args.host, args.port, auth)
     return 0
 
 

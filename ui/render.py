@@ -34,7 +34,9 @@ def passage_link(pid: str) -> str:
 
 def citation_text(title: str, date: str, page: str, pid: str) -> str:
     """A standard citation: newspaper, date, page, title, passage id."""
-    return f"{NEWSPAPER}, {date}, p. {page or '?'}. \u201c{title}\u201d. Passage {pid}."
+    title = title.strip()
+    end = "" if title.endswith((".", "?", "!", "。", "？", "！")) else "."
+    return f"{NEWSPAPER}, {date}, p. {page or '?'}. \u201c{title}{end}\u201d Passage {pid}."
 
 
 def _highlight(text: str, quote_text: str) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
+from urllib.parse import quote
 
 from index.settings import Settings
 from qa.answer import Answer
@@ -38,10 +40,53 @@ def export_markdown(answers: list[dict[str, Any]], base_url: str = "") -> str:
     return "\n".join(out)
 
 
-def build_app(assistant: Assistant) -> Any:
+UPLOAD_ROUTES = ("/upload", "/upload_progress")
+WORKING = "⏳ Working… / 正在查找…"
+
+
+def origin(request: Any) -> str:
+    """The address the asker's browser used (``http://host:port``), for absolute links."""
+    headers = {k.lower(): v for k, v in dict(getattr(request, "headers", None) or {}).items()}
+    if headers.get("origin", "").startswith(("http://", "https://")):
+        return str(headers["origin"]).rstrip("/")
+    scheme = headers.get("x-forwarded-proto", "http")
+    host = headers.get("x-forwarded-host") or headers.get("host") or "127.0.0.1:7860"
+    return f"{scheme}://{host}"
+
+
+def said(role: str, text: str) -> dict[str, str]:
+    """A chat message. Gradio's Chatbot shows message content as (sanitised) HTML even with
+    Markdown off, which would turn an article's ``<img src=x>`` into an image: the text is
+    escaped so that it shows exactly as written."""
+    return {"role": role, "content": html.escape(text, quote=False)}
+
+
+def message_text(message: dict[str, Any]) -> str:
+    """A chat message's text: Gradio gives it back as a string or as a list of parts."""
+    content = message.get("content")
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(str(part.get("text", "")) for part in content if isinstance(part, dict))
+    return ""
+
+
+def share_link(base_url: str, question: str) -> str:
+    return f"{base_url}/?q={quote(question.strip(), safe='')}"
+
+
+def build_app(assistant: Assistant, auth: tuple[str, str] | None = None) -> Any:
     import gradio as gr
     from fastapi import FastAPI
-    from fastapi.responses import HTMLResponse
+    from fastapi.responses import HTMLResponse, PlainTextResponse
+
+    def pending(question: str, history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Shown at once: the question and a "working" line that the answer replaces."""
+        return [
+            *(history or []),
+            said("user", question[:2000]),
+            said("assistant", WORKING),
+        ]
 
     def respond(
         question: str,
@@ -49,8 +94,11 @@ def build_app(assistant: Assistant) -> Any:
         date_from: str,
         date_to: str,
         log: list[dict[str, Any]],
-    ) -> tuple[list[dict[str, Any]], str, str, list[dict[str, Any]]]:
+        request: gr.Request,
+    ) -> tuple[list[dict[str, Any]], str, str, list[dict[str, Any]], str]:
         history = list(history or [])
+        if len(history) >= 2 and message_text(history[-1]) == WORKING:
+            history = history[:-2]
         log = list(log or [])
         try:
             answer = assistant.ask(
@@ -58,30 +106,28 @@ def build_app(assistant: Assistant) -> Any:
             )
         except QuestionError as exc:
             history += [
-                {"role": "user", "content": question[:2000]},
-                {"role": "assistant", "content": f"⚠ {exc}"},
+                said("user", question[:2000]),
+                said("assistant", f"⚠ {exc}"),
             ]
-            return history, "", "", log
+            return history, "", "", log, ""
         history += [
-            {"role": "user", "content": answer.question},
-            {"role": "assistant", "content": answer_text(answer)},
+            said("user", answer.question),
+            said("assistant", answer_text(answer)),
         ]
         log.append(answer.to_dict())
-        return history, render.cards(answer), "", log
+        link = share_link(origin(request), answer.question)
+        return history, render.cards(answer), "", log, link
 
     def on_load(
         request: gr.Request,
-    ) -> tuple[list[dict[str, Any]], str, list[dict[str, Any]]]:
+    ) -> tuple[list[dict[str, Any]], str, list[dict[str, Any]], str]:
         q = request.query_params.get("q", "") if request else ""
         if not q.strip():
-            return [], "", []
-        history, cards_html, _, log = respond(q, [], "", "", [])
-        return history, cards_html, log
+            return [], "", [], ""
+        history, cards_html, _, log, link = respond(q, [], "", "", [], request)
+        return history, cards_html, log, link
 
-    # Gradio injects the request by the parameter's type, which postponed annotations hide.
-    on_load.__annotations__["request"] = gr.Request
-
-    def export(log: list[dict[str, Any]]) -> str | None:
+    def export(log: list[dict[str, Any]], request: gr.Request) -> str | None:
         if not log:
             return None
         import tempfile
@@ -89,30 +135,43 @@ def build_app(assistant: Assistant) -> Any:
         with tempfile.NamedTemporaryFile(
             "w", suffix=".md", prefix="archive-qa-", delete=False, encoding="utf-8"
         ) as f:
-            f.write(export_markdown(log))
+            f.write(export_markdown(log, origin(request)))
             return f.name
+
+    # Gradio injects the request by the parameter's type, which postponed annotations hide.
+    for fn in (respond, on_load, export):
+        fn.__annotations__["request"] = gr.Request
 
     with gr.Blocks(title="archive-qa") as demo:
         gr.Markdown("## archive-qa — People's Daily archive / 人民日报档案问答")
         log_state = gr.State([])
-        chat = gr.Chatbot(label="Chat / 对话", render_markdown=False, height=420)
+        # No "share" button: it would post the conversation to Hugging Face.
+        chat = gr.Chatbot(
+            label="Chat / 对话", render_markdown=False, height=420, buttons=["copy", "copy_all"]
+        )
         box = gr.Textbox(label="Question / 问题 (Enter sends / 回车发送)", lines=1)
         with gr.Row():
             date_from = gr.Textbox(label="From / 起 (YYYY-MM-DD)", value="")
             date_to = gr.Textbox(label="To / 止 (YYYY-MM-DD)", value="")
         gr.Examples(EXAMPLES, inputs=box, label="Examples / 示例")
+        share = gr.Textbox(
+            label="Link to this question (copy button on the right) / 本问题链接（右侧复制）",
+            interactive=False,
+            buttons=["copy"],
+            elem_id="aqa-share",
+        )
         cards = gr.HTML(label="Sources / 出处")
         with gr.Row():
             export_btn = gr.Button("Export conversation (Markdown) / 导出对话")
             export_file = gr.File(label="Download / 下载", interactive=False)
-        box.submit(
+        box.submit(pending, [box, chat], [chat], queue=False, api_visibility="private").then(
             respond,
             [box, chat, date_from, date_to, log_state],
-            [chat, cards, box, log_state],
+            [chat, cards, box, log_state, share],
             api_name="ask",
         )
         export_btn.click(export, [log_state], [export_file], api_name="export")
-        demo.load(on_load, None, [chat, cards, log_state])
+        demo.load(on_load, None, [chat, cards, log_state, share], api_visibility="private")
 
     app = FastAPI()
 
@@ -125,11 +184,23 @@ def build_app(assistant: Assistant) -> Any:
             return HTMLResponse(render.not_found_page(pid), status_code=404)
         return HTMLResponse(render.passage_page(article, catalog.passages_of(p.article_id), pid))
 
-    return gr.mount_gradio_app(app, demo, path="/")
+    @app.middleware("http")
+    async def no_uploads(request: Any, call_next: Any) -> Any:
+        # The chat takes no files: Gradio's upload route would store anything sent to it.
+        if request.url.path.rstrip("/").endswith(UPLOAD_ROUTES):
+            return PlainTextResponse("uploads are not accepted\n", status_code=403)
+        return await call_next(request)
+
+    app = gr.mount_gradio_app(app, demo, path="/")
+    if auth is not None:
+        from ui.auth import BasicAuth
+
+        app.add_middleware(BasicAuth, user=auth[0], password=auth[1])
+    return app
 
 
-def serve(settings: Settings, host: str, port: int) -> None:
+def serve(settings: Settings, host: str, port: int, auth: tuple[str, str] | None = None) -> None:
     import uvicorn
 
-    app = build_app(Assistant.open(settings))
+    app = build_app(Assistant.open(settings), auth)
     uvicorn.run(app, host=host, port=port, log_level="warning")

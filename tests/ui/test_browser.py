@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.ui.test_web import server  # noqa: F401  (the launched app, shared fixture)
+from tests.ui.conftest import AUTH
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -42,20 +42,57 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
-def test_type_enter_answer_cards_and_passage_link(browser: Any, server: str) -> None:  # noqa: F811
+# Records every text the chat shows, so the short-lived "working" line is seen however fast
+# the answer comes.
+WATCH_CHAT = """
+window.__chatTexts = [];
+new MutationObserver(() => {
+  const chat = document.querySelector('[aria-label="chatbot conversation"]')
+    || document.querySelector('.chatbot') || document.body;
+  if (chat) window.__chatTexts.push(chat.innerText);
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
+
+
+@pytest.fixture
+def page(browser: Any, server: str) -> Iterator[Any]:
+    """A desktop page that fails the test if anything is fetched from outside the app."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+    requests: list[str] = []
+    context.on("request", lambda r: requests.append(r.url))
+    pg = context.new_page()
+    pg.add_init_script(WATCH_CHAT)
+    yield pg
+    context.close()
+    outside = [u for u in requests if not u.startswith((server + "/", "data:", "blob:"))]
+    assert requests and outside == []
+
+
+def test_type_enter_answer_cards_and_passage_link(page: Any, server: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(server + "/")
     box = page.get_by_label("Question / 问题 (Enter sends / 回车发送)")
-    box.fill("锦州电炉厂在1965年试制成功了什么？")
+    question = "锦州电炉厂在1965年试制成功了什么？"
+    box.fill(question)
     box.press("Enter")
     page.get_by_text("电子轰击炉。[1]").first.wait_for(timeout=60_000)
     card = page.locator(".aqa-card").first
     card.wait_for(timeout=30_000)
     assert "electron bombardment furnace" in card.inner_text()
     assert "电子轰击炉" in card.inner_text()
+    # While the answer was prepared the chat said so; the answer then replaced that line.
+    seen = page.evaluate("window.__chatTexts")
+    assert any("Working… / 正在查找…" in t for t in seen)
+    assert "正在查找" not in page.locator("body").inner_text()
+    # The link of this question, copied by its button, opens the same question.
+    link = f"{server}/?q={urllib.parse.quote(question, safe='')}"
+    share = page.locator("#aqa-share textarea").first
+    assert share.input_value() == link
+    page.locator("#aqa-share button").first.click()
+    assert page.evaluate("navigator.clipboard.readText()") == link
     page.screenshot(path=str(ARTIFACTS / "chat-desktop.png"), full_page=True)
     href = card.locator("a").first.get_attribute("href")
     assert href == "/passage/001_46162b52d6e248d1%23p9"
@@ -65,7 +102,24 @@ def test_type_enter_answer_cards_and_passage_link(browser: Any, server: str) -> 
     assert dialogs == []
 
 
-def test_shared_question_link_is_answered(browser: Any, server: str) -> None:  # noqa: F811
+def test_hostile_question_is_shown_as_text(page: Any, server: str) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(server + "/")
+    box = page.get_by_label("Question / 问题 (Enter sends / 回车发送)")
+    hostile = "<img src=x onerror=alert(1)> [x](javascript:alert(2)) <script>alert(3)</script>"
+    box.fill(hostile)
+    box.press("Enter")
+    # It matches the hostile article, so the answer and its card carry hostile text too.
+    page.locator(".aqa-card").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(300)
+    assert dialogs == []
+    assert page.locator("img[src='x'], a[href^='javascript']").count() == 0
+    text = page.locator("body").inner_text()
+    assert hostile in text and "carries <script>alert('xss')</script> a script tag" in text
+
+
+def test_shared_question_link_is_answered(browser: Any, server: str) -> None:
     page = browser.new_page(viewport={"width": 390, "height": 844})
     q = urllib.parse.quote("How many kinds of metals do rare earth metals include?")
     page.goto(f"{server}/?q={q}")
@@ -78,7 +132,7 @@ def test_shared_question_link_is_answered(browser: Any, server: str) -> None:  #
     assert overflow <= 1
 
 
-def test_hostile_passage_runs_no_script(browser: Any, server: str) -> None:  # noqa: F811
+def test_hostile_passage_runs_no_script(browser: Any, server: str) -> None:
     page = browser.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -87,3 +141,23 @@ def test_hostile_passage_runs_no_script(browser: Any, server: str) -> None:  # n
     assert dialogs == []
     assert page.locator("img").count() == 0
     assert "<script>alert('xss')</script>" in page.locator(".aqa-hl").inner_text()
+
+
+def test_password_guarded_chat_answers_in_the_browser(browser: Any, auth_server: str) -> None:
+    from playwright.sync_api import Error as PlaywrightError
+
+    denied = browser.new_context()  # no password: headless chromium cannot prompt, so it fails
+    with pytest.raises(PlaywrightError, match="ERR_INVALID_AUTH_CREDENTIALS"):
+        denied.new_page().goto(auth_server + "/")
+    denied.close()
+    context = browser.new_context(http_credentials={"username": AUTH[0], "password": AUTH[1]})
+    page = context.new_page()
+    page.goto(auth_server + "/")
+    box = page.get_by_label("Question / 问题 (Enter sends / 回车发送)")
+    box.fill("What did the Jinzhou Electric Furnace Factory trial-produce in 1965?")
+    box.press("Enter")
+    page.locator(".aqa-card").first.wait_for(timeout=60_000)
+    href = page.locator(".aqa-card a").first.get_attribute("href")
+    page.goto(auth_server + href)
+    assert "1965" in page.locator(".aqa-hl").inner_text()
+    context.close()

@@ -2,68 +2,40 @@
 
 from __future__ import annotations
 
-import shutil
+import base64
+import ipaddress
+import json
 import subprocess
 import sys
-import time
 import urllib.error
+import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from index.build import Indexer
-from index.embedder import Embedder
-from index.settings import Settings
-from tests.conftest import free_port
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.ui.conftest import AUTH, ROOT, _get
 
 
-def _get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=30) as r:
-            return r.status, r.read().decode("utf-8")
-    except urllib.error.HTTPError as e:
-        return e.code, e.read().decode("utf-8")
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> Iterator[str]:
-    corpus = tmp_path_factory.mktemp("corpus")
-    for f in (ROOT / "seeds").iterdir():
-        shutil.copy(f, corpus / f.name)
-    shutil.copy(ROOT / "tests" / "fixtures" / "hostile.txt", corpus)
-    data = tmp_path_factory.mktemp("data")
-    Indexer(Settings(data_dir=data), real_embedder).run([corpus], progress=False)
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "qa", "serve", "--data-dir", str(data), "--port", str(port)],
-        cwd=ROOT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            assert proc.poll() is None, "serve exited"
-            try:
-                if _get(url + "/")[0] == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.5)
-        else:
-            pytest.fail("serve did not answer within 120 s")
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+def _listening_addresses(port: int) -> set[str]:
+    """Local addresses with a listening TCP socket on ``port`` (Linux /proc/net)."""
+    found: set[str] = set()
+    for name, width in (("tcp", 8), ("tcp6", 32)):
+        table = Path("/proc/net") / name
+        if not table.exists():
+            continue
+        for line in table.read_text().splitlines()[1:]:
+            fields = line.split()
+            local, state = fields[1], fields[3]
+            host_hex, port_hex = local.split(":")
+            if state != "0A" or int(port_hex, 16) != port or len(host_hex) != width:
+                continue
+            raw = bytes.fromhex(host_hex)
+            # /proc prints each 32-bit word in host (little-endian) order.
+            words = b"".join(raw[i : i + 4][::-1] for i in range(0, len(raw), 4))
+            found.add(str(ipaddress.ip_address(words)))
+    return found
 
 
 def _text(message: dict[str, Any]) -> str:
@@ -76,8 +48,12 @@ def _text(message: dict[str, Any]) -> str:
 def _ask(url: str, question: str) -> tuple[list[dict[str, Any]], str]:
     from gradio_client import Client
 
-    history, cards, box = Client(url, verbose=False).predict(question, [], "", "", api_name="/ask")
+    history, cards, box, link = Client(url, verbose=False).predict(
+        question, [], "", "", api_name="/ask"
+    )
     assert box == ""
+    if cards:
+        assert link == f"{url}/?q={urllib.parse.quote(question.strip(), safe='')}"
     return history, cards
 
 
@@ -134,5 +110,89 @@ def test_markdown_export_lists_every_citation_with_its_link() -> None:
         [{"question": "Q?", "answer": "A. [1]", "citations": [cite]}], "http://127.0.0.1:7860"
     )
     assert "## Q?" in md and "A. [1]" in md
-    assert "- [1] People's Daily (人民日报), 1966-01-11, p. 1. \u201cT\u201d. Passage a#p2." in md
+    assert "- [1] People's Daily (人民日报), 1966-01-11, p. 1. \u201cT.\u201d Passage a#p2." in md
     assert "<http://127.0.0.1:7860/passage/a%23p2>" in md
+
+
+def test_listens_on_loopback_only_by_default(server_process: tuple[str, int]) -> None:
+    url, _ = server_process
+    port = int(url.rsplit(":", 1)[1])
+    assert _listening_addresses(port) == {"127.0.0.1"}
+
+
+def test_no_upload_no_file_access_only_two_public_endpoints(server: str) -> None:
+    status, config = _get(server + "/config")
+    assert status == 200
+    cfg = json.loads(config)
+    kinds = {c["type"] for c in cfg["components"]}
+    assert not kinds & {"uploadbutton", "image", "audio", "video", "multimodaltextbox"}
+    files = [c for c in cfg["components"] if c["type"] == "file"]
+    assert files and all(not c["props"].get("interactive") for c in files)
+    chatbot = next(c for c in cfg["components"] if c["type"] == "chatbot")
+    assert "share" not in chatbot["props"]["buttons"]  # it would post the chat to Hugging Face
+    public = {d["api_name"] for d in cfg["dependencies"] if d.get("api_visibility") == "public"}
+    assert public == {"ask", "export"}
+    assert _get(server + "/gradio_api/file=/etc/passwd")[0] in (403, 404)
+    upload = urllib.request.Request(
+        server + "/gradio_api/upload",
+        data=b"--x\r\nContent-Disposition: form-data; name=files; filename=a.txt\r\n\r\nhi"
+        b"\r\n--x--\r\n",
+        headers={"Content-Type": "multipart/form-data; boundary=x"},
+        method="POST",
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(upload, timeout=30)
+    assert refused.value.code == 403
+
+
+def test_export_through_the_api_has_absolute_passage_links(server: str) -> None:
+    from gradio_client import Client
+
+    client = Client(server, verbose=False)
+    assert client.predict(api_name="/export") is None  # nothing asked yet: nothing to export
+    question = "How many kinds of metals do rare earth metals include?"
+    *_, link = client.predict(question, [], "", "", api_name="/ask")
+    client.predict("锦州电炉厂在1965年试制成功了什么？", [], "", "", api_name="/ask")
+    md = Path(client.predict(api_name="/export")).read_text(encoding="utf-8")
+    assert md.count("\n## ") == 2 and f"## {question}" in md
+    assert "seventeen kinds of metals" in md and "电子轰击炉" in md
+    assert f"<{server}/passage/001_46162b52d6e248d1%23p" in md
+    assert link.startswith(server + "/?q=How%20many")
+
+
+def _basic(user_pass: str) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(user_pass.encode()).decode()}
+
+
+def test_auth_guards_every_route(auth_server: str) -> None:
+    from gradio_client import Client
+
+    for path in ("/", "/config", "/passage/hostile%23p1", "/gradio_api/info"):
+        status, body = _get(auth_server + path)
+        assert status == 401, path
+        assert "hostile" not in body and "Traceback" not in body
+    wrong = urllib.request.Request(auth_server + "/", headers=_basic("teacher:no"))
+    with pytest.raises(urllib.error.HTTPError) as denied:
+        urllib.request.urlopen(wrong, timeout=30)
+    assert denied.value.code == 401
+    right = _basic(":".join(AUTH))
+    ok = urllib.request.Request(auth_server + "/passage/hostile%23p1", headers=right)
+    with urllib.request.urlopen(ok, timeout=30) as r:
+        assert r.status == 200
+    client = Client(auth_server, verbose=False, headers=right)
+    history, *_ = client.predict("锦州电炉厂在1965年试制成功了什么？", [], "", "", api_name="/ask")
+    assert "电子轰击炉" in _text(history[-1])
+
+
+def test_bad_auth_value_is_one_clear_line(served_data: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "qa", "serve", "--data-dir", str(served_data), "--auth", "nopass"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "archive-qa: --auth: expected USER:PASS with a non-empty user and password"
+    )
