@@ -124,6 +124,7 @@ def test_no_upload_no_file_access_only_two_public_endpoints(server: str) -> None
     status, config = _get(server + "/config")
     assert status == 200
     cfg = json.loads(config)
+    assert cfg["analytics_enabled"] is False
     kinds = {c["type"] for c in cfg["components"]}
     assert not kinds & {"uploadbutton", "image", "audio", "video", "multimodaltextbox"}
     files = [c for c in cfg["components"] if c["type"] == "file"]
