@@ -92,7 +92,7 @@ def catalog_path(settings: Settings) -> Path:
 
 def load_lexical(settings: Settings, catalog: Catalog) -> LexicalIndex:
     """The saved lexical index if it matches the catalog, else rebuilt from it (and saved)."""
-    lex = LexicalIndex.load(lexical_dir(settings))
+    lex = LexicalIndex.load(lexical_dir(settings), catalog.stamp())
     if lex is not None and lex.stamp == catalog.stamp():
         return lex
     return _rebuild_lexical(settings, catalog)

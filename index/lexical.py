@@ -8,6 +8,8 @@ import logging
 import math
 import re
 import shutil
+import tempfile
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,29 +137,42 @@ class LexicalIndex:
     def __len__(self) -> int:
         return len({pid for s in self._sides.values() for pid in s.ids})
 
-    def save(self, directory: Path) -> None:
-        """Write to a sibling temp dir, then swap it in: a crash never leaves half an index."""
+    def save(self, directory: Path) -> Path:
+        """Write to ``directory/g<stamp>`` through a private temp dir renamed into place, so
+        a crash never leaves half an index and several processes (serve processes sharing a
+        data directory) may save the same generation at once: the first rename wins and the
+        others' copies are dropped. Older generations are then removed."""
         directory = Path(directory)
-        tmp = directory.with_name(directory.name + ".tmp")
-        old = directory.with_name(directory.name + ".old")
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-        for side, idx in self._sides.items():
-            idx.model.save(tmp / side, show_progress=False)
-            (tmp / side / "ids.json").write_text(json.dumps(idx.ids), encoding="utf-8")
-        (tmp / "stamp.json").write_text(json.dumps({"stamp": self.stamp}), encoding="utf-8")
-        shutil.rmtree(old, ignore_errors=True)
-        if directory.exists():
-            directory.rename(old)
-        tmp.rename(directory)
-        shutil.rmtree(old, ignore_errors=True)
+        directory.mkdir(parents=True, exist_ok=True)
+        final = directory / f"g{self.stamp}"
+        if not (final / "stamp.json").exists():
+            tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=directory))
+            for side, idx in self._sides.items():
+                idx.model.save(tmp / side, show_progress=False)
+                (tmp / side / "ids.json").write_text(json.dumps(idx.ids), encoding="utf-8")
+            (tmp / "stamp.json").write_text(json.dumps({"stamp": self.stamp}), encoding="utf-8")
+            try:
+                tmp.rename(final)
+            except OSError:  # another process saved this generation first
+                shutil.rmtree(tmp, ignore_errors=True)
+        for old in directory.iterdir():
+            if old.name == final.name or (
+                old.name.startswith(".tmp-") and time.time() - old.stat().st_mtime < 3600
+            ):
+                continue  # the current generation, or another process's save in progress
+            if old.is_dir():
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                old.unlink(missing_ok=True)
+        return final
 
     @classmethod
-    def load(cls, directory: Path) -> LexicalIndex | None:
-        """The saved index, or ``None`` if there is none (or it is unreadable)."""
+    def load(cls, directory: Path, stamp: str) -> LexicalIndex | None:
+        """The saved index of generation ``stamp``, or ``None`` if there is none (or it is
+        unreadable)."""
         import bm25s
 
-        directory = Path(directory)
+        directory = Path(directory) / f"g{stamp}"
         stamp_file = directory / "stamp.json"
         if not stamp_file.exists():
             return None

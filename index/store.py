@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.build import catalog_path, load_lexical
@@ -22,6 +23,21 @@ class OpenIndex:
     catalog: Catalog
     vectors: VectorStore
     lexical: LexicalIndex
+    settings: Settings | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def refresh(self) -> bool:
+        """Follow a re-index made by another process (``archive-qa index`` while the app
+        serves, or several serve processes sharing one data directory and Chroma server):
+        when the catalog's generation differs from the lexical index's, load or rebuild the
+        lexical index. True when it changed. One SQLite read when nothing changed."""
+        if self.settings is None or self.catalog.stamp() == self.lexical.stamp:
+            return False
+        with self._lock:
+            if self.catalog.stamp() == self.lexical.stamp:
+                return False
+            self.lexical = load_lexical(self.settings, self.catalog)
+            return True
 
 
 def open_catalog(settings: Settings) -> Catalog:
@@ -37,4 +53,4 @@ def open_catalog(settings: Settings) -> Catalog:
 def open_index(settings: Settings, embedder: Embedder) -> OpenIndex:
     catalog = open_catalog(settings)
     vectors = VectorStore(settings, embedder.model_id, embedder.dimension)
-    return OpenIndex(catalog, vectors, load_lexical(settings, catalog))
+    return OpenIndex(catalog, vectors, load_lexical(settings, catalog), settings)

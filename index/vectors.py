@@ -9,7 +9,7 @@ host is configured.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -51,12 +51,17 @@ def _client(settings: Settings) -> Any:
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except Exception as exc:
-        where = (
-            f"Chroma server {settings.chroma_host}:{settings.chroma_port}"
-            if settings.chroma_host
-            else f"Chroma data in {Path(settings.data_dir) / 'chroma'}"
-        )
-        raise StoreError(f"cannot open {where}: {str(exc).splitlines()[0]}") from None
+        raise StoreError(f"cannot open {_where(settings)}: {_first_line(exc)}") from None
+
+
+def _where(settings: Settings) -> str:
+    if settings.chroma_host:
+        return f"the Chroma server {settings.chroma_host}:{settings.chroma_port}"
+    return f"the Chroma data in {Path(settings.data_dir) / 'chroma'}"
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 class VectorStore:
@@ -64,6 +69,7 @@ class VectorStore:
         self, settings: Settings, model_id: str, dimension: int, *, reset_on_mismatch: bool = False
     ) -> None:
         self._client = _client(settings)
+        self.where = _where(settings)
         self.model_id = model_id
         self.dimension = dimension
         try:
@@ -96,11 +102,24 @@ class VectorStore:
             metadata={"model_id": self.model_id, "dimension": self.dimension},
         )
 
+    @contextlib.contextmanager
+    def _reachable(self) -> Iterator[None]:
+        """Any failure of Chroma (a server gone away, a broken file) as one StoreError line;
+        the client reconnects by itself once the server is back."""
+        try:
+            yield
+        except StoreError:
+            raise
+        except Exception as exc:
+            raise StoreError(f"{self.where} is not reachable: {_first_line(exc)}") from None
+
     def count(self) -> int:
-        return int(self._col.count())
+        with self._reachable():
+            return int(self._col.count())
 
     def delete_article(self, article_id: str) -> None:
-        self._col.delete(where={"article_id": article_id})
+        with self._reachable():
+            self._col.delete(where={"article_id": article_id})
 
     def add(
         self,
@@ -111,15 +130,17 @@ class VectorStore:
     ) -> None:
         for start in range(0, len(ids), self._max_batch):
             end = start + self._max_batch
-            self._col.upsert(
-                ids=list(ids[start:end]),
-                embeddings=np.asarray(vectors[start:end], dtype=np.float32),
-                documents=list(documents[start:end]),
-                metadatas=list(metadatas[start:end]),
-            )
+            with self._reachable():
+                self._col.upsert(
+                    ids=list(ids[start:end]),
+                    embeddings=np.asarray(vectors[start:end], dtype=np.float32),
+                    documents=list(documents[start:end]),
+                    metadatas=list(metadatas[start:end]),
+                )
 
     def all_ids(self) -> set[str]:
-        got = self._col.get(include=[])
+        with self._reachable():
+            got = self._col.get(include=[])
         return set(got["ids"])
 
     def search(
@@ -149,12 +170,13 @@ class VectorStore:
         n = self.count()
         if n == 0:
             return []
-        res = self._col.query(
-            query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1),
-            n_results=min(k, n),
-            where=where,
-            include=["metadatas", "distances"],
-        )
+        with self._reachable():
+            res = self._col.query(
+                query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1),
+                n_results=min(k, n),
+                where=where,
+                include=["metadatas", "distances"],
+            )
         hits: list[Hit] = []
         for meta, dist in zip(res["metadatas"][0], res["distances"][0], strict=True):
             hits.append(

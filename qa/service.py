@@ -64,6 +64,10 @@ class Evidence:
         return self.dense >= MIN_DENSE and self.coverage >= MIN_COVERAGE
 
 
+def _glossary(index: OpenIndex) -> Glossary:
+    return Glossary(g for a in index.catalog.iter_articles() for g in a.glossary)
+
+
 @dataclass
 class Assistant:
     embedder: Embedder
@@ -81,9 +85,12 @@ class Assistant:
     @classmethod
     def over(cls, embedder: Embedder, index: OpenIndex) -> Assistant:
         """An assistant over an open index, with the glossary of all its articles."""
-        return cls(
-            embedder, index, Glossary(g for a in index.catalog.iter_articles() for g in a.glossary)
-        )
+        return cls(embedder, index, _glossary(index))
+
+    def refresh(self) -> None:
+        """Pick up a re-index made by another process since the last question."""
+        if self.index.refresh():
+            self.glossary = _glossary(self.index)
 
     @property
     def retriever(self) -> Retriever:
@@ -114,6 +121,7 @@ class Assistant:
         query_vector: Vectors | None = None,
     ) -> Answer:
         text = clean_question(question)
+        self.refresh()
         lang = detect_language(text)
         hits = self.retriever.search(
             text,

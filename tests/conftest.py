@@ -34,35 +34,46 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def chroma_server(tmp_path: Path) -> Iterator[tuple[str, int]]:
-    """A real `chroma run` on 127.0.0.1, stopped by its PID afterwards."""
+def start_chroma(path: Path, port: int) -> subprocess.Popen[bytes]:
+    """A real `chroma run` on 127.0.0.1:``port`` with its data in ``path``, listening."""
     exe = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
     assert exe, "the chroma command is missing from the venv"
-    port = free_port()
-    log = open(tmp_path / "chroma.log", "wb")  # noqa: SIM115
+    log = open(path.with_suffix(".log"), "ab")  # noqa: SIM115  (closed with the process)
     proc = subprocess.Popen(
-        [exe, "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(tmp_path / "srv")],
+        [exe, "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(path)],
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    log.close()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return proc
+        if proc.poll() is not None:
+            pytest.fail(f"chroma run exited: {path.with_suffix('.log').read_text()[-500:]}")
+        time.sleep(0.1)
+    proc.kill()
+    pytest.fail("chroma run did not listen within 30 s")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a process by its PID (SIGTERM, then SIGKILL)."""
+    if proc.poll() is None:
+        os.kill(proc.pid, 15)
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            if proc.poll() is not None:
-                pytest.fail(f"chroma run exited: {(tmp_path / 'chroma.log').read_text()[-500:]}")
-            time.sleep(0.1)
-        else:
-            pytest.fail("chroma run did not listen within 30 s")
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.fixture
+def chroma_server(tmp_path: Path) -> Iterator[tuple[str, int]]:
+    """A real `chroma run` on 127.0.0.1, stopped by its PID afterwards."""
+    port = free_port()
+    proc = start_chroma(tmp_path / "srv", port)
+    try:
         yield "127.0.0.1", port
     finally:
-        os.kill(proc.pid, 15)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+        stop(proc)

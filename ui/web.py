@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import html
+import logging
 from typing import Any
 from urllib.parse import quote
 
 from index.settings import Settings
+from index.vectors import StoreError
 from qa.answer import Answer
 from qa.service import Assistant, QuestionError
 from ui import render
@@ -40,6 +42,11 @@ def export_markdown(answers: list[dict[str, Any]], base_url: str = "") -> str:
     return "\n".join(out)
 
 
+UNAVAILABLE = (
+    "The archive cannot be searched right now; please ask again in a moment. / "
+    "暂时无法检索档案，请稍后再问。"
+)
+log_error = logging.getLogger("archive-qa")
 UPLOAD_ROUTES = ("/upload", "/upload_progress")
 WORKING = "⏳ Working… / 正在查找…"
 
@@ -105,11 +112,16 @@ def build_app(assistant: Assistant, auth: tuple[str, str] | None = None) -> Any:
                 question, date_from=date_from.strip() or None, date_to=date_to.strip() or None
             )
         except QuestionError as exc:
+            history += [said("user", question[:2000]), said("assistant", f"⚠ {exc}")]
+            return history, "", "", log, ""
+        except StoreError as exc:
+            # The question stays in the box, to ask again once the store is back.
+            log_error.warning("ask failed: %s", exc)
             history += [
                 said("user", question[:2000]),
-                said("assistant", f"⚠ {exc}"),
+                said("assistant", f"⚠ {UNAVAILABLE} ({exc})"),
             ]
-            return history, "", "", log, ""
+            return history, "", question, log, ""
         history += [
             said("user", answer.question),
             said("assistant", answer_text(answer)),
