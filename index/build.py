@@ -17,14 +17,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from index.catalog import Catalog
+from index.catalog import Catalog, CatalogError
 from index.embedder import Embedder
 from index.lexical import LexicalIndex
 from index.passages import make_passages
 from index.reader import ArticleError, decode, parse_article
 from index.records import Article, Passage
 from index.settings import Settings
-from index.vectors import VectorStore, date_int
+from index.vectors import StoreError, VectorStore, date_int, forget_clients
 
 ARTICLE_SUFFIXES = (".txt", ".md")
 EMBED_BATCH_PASSAGES = 128
@@ -108,17 +108,46 @@ def _rebuild_lexical(settings: Settings, catalog: Catalog) -> LexicalIndex:
     return lex
 
 
+def set_aside(path: Path) -> Path:
+    """Rename an unreadable file or folder to ``<name>.broken-<time>`` (kept, not deleted)."""
+    target = path.with_name(f"{path.name}.broken-{time.strftime('%Y%m%d-%H%M%S')}")
+    path.rename(target)
+    for suffix in ("-wal", "-shm"):  # SQLite's companions go with their database
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            companion.rename(target.with_name(target.name + suffix))
+    return target
+
+
 class Indexer:
     def __init__(self, settings: Settings, embedder: Embedder, *, rebuild: bool = False) -> None:
         self.settings = settings
         self.embedder = embedder
-        self.catalog = Catalog(catalog_path(settings))
+        self.set_aside: list[tuple[Path, Path]] = []  # unreadable parts a rebuild moved away
+        try:
+            self.catalog = Catalog(catalog_path(settings))
+        except CatalogError:
+            if not rebuild:
+                raise
+            self._set_aside(catalog_path(settings))
+            self.catalog = Catalog(catalog_path(settings))
         known_model = self.catalog.get_meta("model_id")
-        self.vectors = VectorStore(
-            settings, embedder.model_id, embedder.dimension, reset_on_mismatch=rebuild
-        )
+        try:
+            self.vectors = VectorStore(
+                settings, embedder.model_id, embedder.dimension, reset_on_mismatch=rebuild
+            )
+        except StoreError:
+            local = Path(settings.data_dir) / "chroma"
+            if not rebuild or settings.chroma_host or not local.exists():
+                raise
+            self._set_aside(local)
+            forget_clients()
+            self.vectors = VectorStore(settings, embedder.model_id, embedder.dimension)
         self.rebuild = rebuild or (known_model not in (None, embedder.model_id))
         self.catalog.set_meta("model_id", embedder.model_id)
+
+    def _set_aside(self, path: Path) -> None:
+        self.set_aside.append((path, set_aside(path)))
 
     def run(self, paths: Sequence[Path], *, progress: bool | None = None) -> BuildReport:
         started = time.perf_counter()
@@ -161,6 +190,16 @@ class Indexer:
             pending.append(_Pending(key, sha, article, passages, is_new=old is None))
         found = {str(f) for f in files}
         gone = [p for p in known if p not in found and _under(p, paths)]
+        # Articles whose vectors were lost but whose files this run does not cover (another
+        # folder): re-embed them from the catalog, which keeps their passages.
+        covered = {item.article.id for item in pending} | set(seen_ids)
+        for aid in sorted(stale - covered):
+            path = owner.get(aid)
+            kept = self.catalog.article(aid)
+            if path is None or kept is None or path in gone:
+                continue
+            passages = self.catalog.passages_of(aid)
+            pending.append(_Pending(path, known[path][1], kept, passages, is_new=False))
         for path in sorted(gone):
             self.vectors.delete_article(known[path][0])
             self.catalog.remove(path)

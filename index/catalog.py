@@ -50,15 +50,15 @@ class Catalog:
             version = self.get_meta("schema_version")
         except sqlite3.DatabaseError as exc:
             raise CatalogError(
-                f"{self.path}: unreadable catalog ({exc}); "
-                "remove the data directory and run `archive-qa index --rebuild`"
+                f"{self.path}: unreadable catalog ({exc}); rebuild the index with "
+                f"`archive-qa index --rebuild --data-dir {self.path.parent} [PATH ...]`"
             ) from None
         if version is None:
             self.set_meta("schema_version", SCHEMA_VERSION)
         elif version != SCHEMA_VERSION:
             raise CatalogError(
                 f"{self.path}: catalog schema {version}, this version reads {SCHEMA_VERSION}; "
-                "run `archive-qa index --rebuild`"
+                f"run `archive-qa index --rebuild --data-dir {self.path.parent} [PATH ...]`"
             )
 
     def close(self) -> None:

@@ -51,7 +51,21 @@ def _client(settings: Settings) -> Any:
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except Exception as exc:
-        raise StoreError(f"cannot open {_where(settings)}: {_first_line(exc)}") from None
+        hint = (
+            "is `chroma run` up there?"
+            if settings.chroma_host
+            else f"rebuild the index with `archive-qa index --rebuild --data-dir "
+            f"{settings.data_dir} [PATH ...]`"
+        )
+        raise StoreError(f"cannot open {_where(settings)}: {_first_line(exc)}; {hint}") from None
+
+
+def forget_clients() -> None:
+    """Drop Chroma's per-path client cache (after moving a broken data folder away, a new
+    client on the same path must not reuse the broken one)."""
+    from chromadb.api.client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
 
 
 def _where(settings: Settings) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -122,6 +123,8 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 
     paths = args.paths or [Path("seeds")]
     indexer = Indexer(settings, _embedder(settings), rebuild=args.rebuild)
+    for broken, kept in indexer.set_aside:
+        print(f"{broken} was unreadable: moved aside to {kept.name}, rebuilding", file=sys.stderr)
     report = indexer.run(paths, progress=args.progress)
     if args.json:
         print(json.dumps(report.to_dict(), ensure_ascii=False))
@@ -283,6 +286,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ModelUnavailable, StoreError, CatalogError, IndexMissing, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and the like
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        return 0
     except KeyboardInterrupt:
         print(
             "interrupted: the index is left usable; run the same command again to finish",
