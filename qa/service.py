@@ -9,6 +9,7 @@ from index.lexical import tokenize
 from index.settings import Settings
 from index.store import OpenIndex, open_index
 from qa.answer import Answer, compose, detect_language, lexical_scorer, not_found
+from qa.centring import CENTROID_QUESTIONS, language_centroid
 from qa.glossary import Glossary
 from qa.retrieve import Filters, Retriever, Scored
 
@@ -80,7 +81,10 @@ class Assistant:
             from index.embedding import load_embedder
 
             embedder = load_embedder(settings)
-        return cls.over(embedder, open_index(settings, embedder))
+        assistant = cls.over(embedder, open_index(settings, embedder))
+        for language in CENTROID_QUESTIONS:  # computed now, not at the first question
+            language_centroid(embedder, language)
+        return assistant
 
     @classmethod
     def over(cls, embedder: Embedder, index: OpenIndex) -> Assistant:

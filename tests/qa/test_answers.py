@@ -9,13 +9,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index.build import Indexer
 from index.embedder import Embedder
 from index.settings import Settings
+from qa import centring
 from qa.answer import Answer, detect_language
 from qa.service import Assistant, QuestionError
+from tests.fakes import HashEmbedder
 
 ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT.parent / "shared" / "data" / "rmrb-zh"
@@ -173,3 +176,38 @@ def test_cli_json_contract_and_batch(data_dir: Path, tmp_path: Path) -> None:
     assert "empty" in third["error"]
     one = _cli("ask", "锦州电炉厂在1965年试制成功了什么？", "--data-dir", str(data_dir))
     assert one.returncode == 0 and "电子轰击炉" in one.stdout and FURNACE in one.stdout
+
+
+@pytest.mark.parametrize(
+    ("question", "gold"),
+    [
+        ("运动开始十天后制成了多少种新产品？", "300 new products"),
+        ("铁北化工厂最先制出了什么？", "caustic soda"),
+    ],
+)
+def test_cross_lingual_search_uses_the_language_centred_question(
+    assistant: Assistant, question: str, gold: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only the English side searched: the passage that answers must come first. With the raw
+    # question vector (no centring) it comes 2nd-4th, behind passages close to any Chinese
+    # question.
+    hits = assistant.retriever.search(question, 5, language="zh", sides=("en",))
+    assert gold in hits[0].passage.text_en
+    monkeypatch.setattr(centring, "CROSS_CENTRE", 0.0)
+    raw = assistant.retriever.search(question, 5, language="zh", sides=("en",))
+    assert gold not in raw[0].passage.text_en
+    # The reported cosine is the raw one either way.
+    before = {h.passage.id: h.dense for h in raw}
+    assert all(h.dense == before[h.passage.id] for h in hits if h.passage.id in before)
+
+
+def test_centred_query_removes_part_of_the_language_centroid() -> None:
+    embedder = HashEmbedder()
+    q = embedder.embed_queries(["What did the factory make?"])[0]
+    centroid = centring.language_centroid(embedder, "en")
+    assert centroid.shape == q.shape
+    assert centring.language_centroid(embedder, "en") is centroid  # computed once per model
+    out = centring.centred_query(embedder, q, "en")
+    expected = q - centring.CROSS_CENTRE * centroid
+    assert np.allclose(out, expected / np.linalg.norm(expected), atol=1e-6)
+    assert out.dtype == np.float32
