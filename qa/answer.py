@@ -34,12 +34,17 @@ SECOND_SENTENCE_SHARE = 0.3
 SECOND_PASSAGE_SHARE = 0.6
 
 
+_TAG = re.compile(r"<[^<>]*>")
+
+
 def detect_language(text: str) -> str:
     """``zh`` when Chinese carries the question, else ``en``.
 
     Mixed questions go by their frame: "What does 锦州石英玻璃厂 produce?" is English (three
-    English words around one Chinese name); "大庆油田的NFL装置是什么？" is Chinese.
+    English words around one Chinese name); "大庆油田的NFL装置是什么？" is Chinese. Markup
+    (``<b>``, ``<img src=x>``) is not language: tags are left out of the count.
     """
+    text = _TAG.sub(" ", text)
     cjk = len(_CJK.findall(text))
     words = len(_LATIN_WORD.findall(text))
     return "zh" if cjk and (words == 0 or cjk >= 4 * words) else "en"

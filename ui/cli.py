@@ -162,8 +162,16 @@ def cmd_passages(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _question_lines(path: Path) -> list[dict[str, Any]]:
+    from index.reader import ArticleError, decode
+
+    try:
+        text = decode(path.read_bytes())
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read the questions file ({exc.strerror})") from None
+    except ArticleError as exc:
+        raise ValueError(f"{path}: not a questions file ({exc})") from None
     items: list[dict[str, Any]] = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         if line.lstrip().startswith("{"):
@@ -188,7 +196,11 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     items = _question_lines(args.questions) if args.questions else [{"question": args.question}]
     assistant = Assistant.open(settings)
     failed = 0
-    for item in items:
+    from tqdm import tqdm
+
+    # A progress bar for long batches when a person watches (stderr is a terminal).
+    quiet = len(items) < 20 or not sys.stderr.isatty()
+    for item in tqdm(items, desc="asking", unit="q", disable=quiet, leave=False):
         try:
             answer = assistant.ask(
                 item["question"], k=args.k, date_from=args.date_from, date_to=args.date_to
