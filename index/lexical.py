@@ -32,6 +32,7 @@ _ZH_STOP = frozenset(
 )
 
 
+@functools.cache  # setLogLevel resets logging's caches: once, not at every tokenize
 def _jieba() -> Any:
     import jieba
 

@@ -1,9 +1,12 @@
-"""The dense store: one Chroma collection, one record per language side of a passage.
+"""The dense store: one Chroma collection per language side, one record per passage side.
 
-Record ids are ``<passage-id>|en`` and ``<passage-id>|zh``; metadata carries the passage id,
-article id, side and the date as an integer (YYYYMMDD) for range filters. Embedded
-(``PersistentClient`` under the data directory) by default, a ``chroma run`` server when a
-host is configured.
+Record ids are ``<passage-id>|en`` (collection ``passages_en``) and ``<passage-id>|zh``
+(``passages_zh``); metadata carries the passage id, article id, side and the date as an
+integer (YYYYMMDD) for range filters. One collection per side because Chroma's metadata filter
+makes a search cost grow with the collection (a ``side`` filter made each search ~10x slower at
+54k vectors; docs/benchmarks.md). An index from before (one ``passages`` collection) is copied
+over, vectors and all, the first time it is opened. Embedded (``PersistentClient`` under the
+data directory) by default, a ``chroma run`` server when a host is configured.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ import numpy as np
 from index.embedder import Vectors
 from index.settings import Settings
 
-COLLECTION = "passages"
+SIDES = ("en", "zh")
+COLLECTIONS = {side: f"passages_{side}" for side in SIDES}
+LEGACY_COLLECTION = "passages"
 
 
 class StoreError(RuntimeError):
@@ -87,34 +92,63 @@ class VectorStore:
         self.model_id = model_id
         self.dimension = dimension
         try:
-            self._col = self._client.get_or_create_collection(
-                COLLECTION,
-                embedding_function=None,
-                configuration={"hnsw": {"space": "cosine"}},
-                metadata={"model_id": model_id, "dimension": dimension},
-            )
+            self._cols = self._open_collections()
+            self._migrate_legacy()
+        except StoreError:
+            raise
         except Exception as exc:
-            raise StoreError(f"cannot open Chroma collection: {str(exc).splitlines()[0]}") from None
-        meta = self._col.metadata or {}
-        if meta.get("model_id") not in (None, model_id) and reset_on_mismatch:
+            raise StoreError(f"cannot open Chroma collection: {_first_line(exc)}") from None
+        known = {(c.metadata or {}).get("model_id") for c in self._cols.values()} - {None}
+        other = sorted(str(m) for m in known - {model_id})
+        if other and reset_on_mismatch:
             self.reset()
-        elif meta.get("model_id") not in (None, model_id):
+        elif other:
             raise StoreError(
-                f"the index was built with embedding model {meta.get('model_id')!r}, "
+                f"the index was built with embedding model {other[0]!r}, "
                 f"not {model_id!r}: run `archive-qa index --rebuild` or set --model back"
             )
         self._max_batch = int(self._client.get_max_batch_size())
 
+    def _open_collections(self) -> dict[str, Any]:
+        return {
+            side: self._client.get_or_create_collection(
+                name,
+                embedding_function=None,
+                configuration={"hnsw": {"space": "cosine"}},
+                metadata={"model_id": self.model_id, "dimension": self.dimension},
+            )
+            for side, name in COLLECTIONS.items()
+        }
+
+    def _migrate_legacy(self) -> None:
+        """Copy an older single-collection index into the per-side collections (no
+        re-embedding), then drop it. Safe to interrupt: the copy is an upsert, redone next
+        time, and the old collection goes only after every record is copied."""
+        if LEGACY_COLLECTION not in {c.name for c in self._client.list_collections()}:
+            return
+        old = self._client.get_collection(LEGACY_COLLECTION)
+        total = int(old.count())
+        for start in range(0, total, 1000):
+            got = old.get(
+                include=["embeddings", "documents", "metadatas"], limit=1000, offset=start
+            )
+            for side, col in self._cols.items():
+                keep = [i for i, m in enumerate(got["metadatas"]) if m.get("side") == side]
+                if keep:
+                    col.upsert(
+                        ids=[got["ids"][i] for i in keep],
+                        embeddings=np.asarray([got["embeddings"][i] for i in keep], np.float32),
+                        documents=[got["documents"][i] for i in keep],
+                        metadatas=[got["metadatas"][i] for i in keep],
+                    )
+        self._client.delete_collection(LEGACY_COLLECTION)
+
     def reset(self) -> None:
-        """Drop every record (a rebuild with another model starts from an empty collection)."""
-        with contextlib.suppress(Exception):
-            self._client.delete_collection(COLLECTION)
-        self._col = self._client.get_or_create_collection(
-            COLLECTION,
-            embedding_function=None,
-            configuration={"hnsw": {"space": "cosine"}},
-            metadata={"model_id": self.model_id, "dimension": self.dimension},
-        )
+        """Drop every record (a rebuild with another model starts from empty collections)."""
+        for name in (*COLLECTIONS.values(), LEGACY_COLLECTION):
+            with contextlib.suppress(Exception):
+                self._client.delete_collection(name)
+        self._cols = self._open_collections()
 
     @contextlib.contextmanager
     def _reachable(self) -> Iterator[None]:
@@ -129,11 +163,12 @@ class VectorStore:
 
     def count(self) -> int:
         with self._reachable():
-            return int(self._col.count())
+            return sum(int(col.count()) for col in self._cols.values())
 
     def delete_article(self, article_id: str) -> None:
         with self._reachable():
-            self._col.delete(where={"article_id": article_id})
+            for col in self._cols.values():
+                col.delete(where={"article_id": article_id})
 
     def add(
         self,
@@ -142,20 +177,26 @@ class VectorStore:
         documents: Sequence[str],
         metadatas: Sequence[dict[str, Any]],
     ) -> None:
-        for start in range(0, len(ids), self._max_batch):
-            end = start + self._max_batch
-            with self._reachable():
-                self._col.upsert(
-                    ids=list(ids[start:end]),
-                    embeddings=np.asarray(vectors[start:end], dtype=np.float32),
-                    documents=list(documents[start:end]),
-                    metadatas=list(metadatas[start:end]),
-                )
+        """Upsert records; each goes to its side's collection (``metadata["side"]``)."""
+        array = np.asarray(vectors, dtype=np.float32)
+        for side, col in self._cols.items():
+            rows = [i for i, m in enumerate(metadatas) if m["side"] == side]
+            for start in range(0, len(rows), self._max_batch):
+                part = rows[start : start + self._max_batch]
+                with self._reachable():
+                    col.upsert(
+                        ids=[ids[i] for i in part],
+                        embeddings=array[part],
+                        documents=[documents[i] for i in part],
+                        metadatas=[metadatas[i] for i in part],
+                    )
 
     def all_ids(self) -> set[str]:
+        out: set[str] = set()
         with self._reachable():
-            got = self._col.get(include=[])
-        return set(got["ids"])
+            for col in self._cols.values():
+                out.update(col.get(include=[])["ids"])
+        return out
 
     def search(
         self,
@@ -167,9 +208,8 @@ class VectorStore:
         date_to: str | None = None,
         article_id: str | None = None,
     ) -> list[Hit]:
+        """The ``k`` nearest records of one side (or of each side, merged by score)."""
         clauses: list[dict[str, Any]] = []
-        if side:
-            clauses.append({"side": side})
         if date_from:
             clauses.append({"date": {"$gte": date_int(date_from)}})
         if date_to:
@@ -181,19 +221,21 @@ class VectorStore:
             where = clauses[0]
         elif clauses:
             where = {"$and": clauses}
-        n = self.count()
-        if n == 0:
-            return []
-        with self._reachable():
-            res = self._col.query(
-                query_embeddings=np.asarray(vector, dtype=np.float32).reshape(1, -1),
-                n_results=min(k, n),
-                where=where,
-                include=["metadatas", "distances"],
-            )
+        query = np.asarray(vector, dtype=np.float32).reshape(1, -1)
         hits: list[Hit] = []
-        for meta, dist in zip(res["metadatas"][0], res["distances"][0], strict=True):
-            hits.append(
-                Hit(passage_id=str(meta["passage_id"]), side=str(meta["side"]), score=1 - dist)
-            )
-        return hits
+        for name in [side] if side else list(self._cols):
+            col = self._cols[name]
+            with self._reachable():
+                n = int(col.count())
+                if n == 0:
+                    continue
+                res = col.query(
+                    query_embeddings=query,
+                    n_results=min(k, n),
+                    where=where,
+                    include=["metadatas", "distances"],
+                )
+            for meta, dist in zip(res["metadatas"][0], res["distances"][0], strict=True):
+                hits.append(Hit(str(meta["passage_id"]), str(meta["side"]), 1 - float(dist)))
+        hits.sort(key=lambda h: -h.score)
+        return hits[:k]

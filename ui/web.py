@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import logging
+import os
 from typing import Any
 from urllib.parse import quote
 
@@ -42,6 +43,14 @@ def export_markdown(answers: list[dict[str, Any]], base_url: str = "") -> str:
     return "\n".join(out)
 
 
+# Questions answered at once. An answer is CPU work (embedding the question, the searches), so
+# more than the cores only adds waiting; 2 lets one answer's Chroma and SQLite waits overlap with
+# another's compute. Measured with bench/load.py (docs/benchmarks.md); Gradio's own variable
+# GRADIO_DEFAULT_CONCURRENCY_LIMIT overrides it.
+CONCURRENCY = 2
+# Questions waiting beyond this get "queue full" at once instead of an ever longer wait; 100 is
+# over twice a class of 40 with one question each in flight.
+QUEUE_MAX = 100
 UNAVAILABLE = (
     "The archive cannot be searched right now; please ask again in a moment. / "
     "暂时无法检索档案，请稍后再问。"
@@ -184,6 +193,8 @@ def build_app(assistant: Assistant, auth: tuple[str, str] | None = None) -> Any:
         )
         export_btn.click(export, [log_state], [export_file], api_name="export")
         demo.load(on_load, None, [chat, cards, log_state, share], api_visibility="private")
+    limit = int(os.environ.get("GRADIO_DEFAULT_CONCURRENCY_LIMIT", CONCURRENCY))
+    demo.queue(default_concurrency_limit=limit, max_size=QUEUE_MAX)
 
     app = FastAPI()
 

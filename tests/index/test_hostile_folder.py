@@ -3,6 +3,7 @@ one-line reason, every good one is indexed, and a second run changes nothing."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from qa.service import Assistant
 from tests.fakes import HashEmbedder
 
 ROOT = Path(__file__).resolve().parents[2]
+XQUAD = ROOT.parent / "shared" / "data" / "xquad"
 HEADER = "Title: {t}\nAuthor:\nDate: 1970-01-0{d}\nPage: 1\n\n"
 
 
@@ -34,8 +36,11 @@ def _hostile_folder(folder: Path) -> None:
         ]
     )
     (folder / "nested.md").write_text(HEADER.format(t="Nested", d=4) + nested, encoding="utf-8")
-    paragraph = "The commune built a reservoir that holds water for the dry season. " * 200
-    big = HEADER.format(t="Big", d=5) + "\n\n".join([paragraph] * 380)  # over 5 MB
+    # Over 5 MB of real prose: XQuAD's English paragraphs, each repeated, plus one of ours.
+    xquad = json.loads((XQUAD / "xquad.en.json").read_text(encoding="utf-8"))["data"]
+    real = [" ".join(p["context"].split()) for a in xquad for p in a["paragraphs"]]
+    reservoir = "The commune built a reservoir that holds water for the dry season."
+    big = HEADER.format(t="Big", d=5) + "\n\n".join([*real * 28, reservoir])
     (folder / "big.txt").write_text(big, encoding="utf-8")
 
 
@@ -56,7 +61,7 @@ def test_a_folder_of_hostile_inputs(tmp_path: Path) -> None:
     assert "Original" in reasons["no_original.txt"]
     assert all("\n" not in r for r in reasons.values())
     assert report.articles == 4  # gbk, hostile, nested, big
-    assert report.passages > 380
+    assert report.passages > 240 * 28
     again = Indexer(settings, HashEmbedder()).run([folder], progress=False)
     assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 4)
     retriever = Assistant.open(settings, HashEmbedder()).retriever
