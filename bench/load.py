@@ -1,0 +1,169 @@
+"""Concurrent students against the web chat: latency, throughput and errors of `/ask`.
+
+    .venv/bin/python bench/load.py [--users 40] [--questions 5] [--url URL]
+        [--data-dir DIR] [--concurrency 1 4]
+
+Without --url, starts ``archive-qa serve`` on 127.0.0.1 on a free port over an indexed data
+dir (default: the largest of data/bench/index-{10k,1k}/data from bench/index.py), once per
+``--concurrency`` value, passed as Gradio's own ``GRADIO_DEFAULT_CONCURRENCY_LIMIT``
+environment variable (ui/web.py does not set the queue; Gradio's default is 1). Each
+simulated student is a thread with its own ``gradio_client.Client`` that asks its questions
+one after another through api_name "/ask" (inputs: question, history, date_from, date_to,
+log_state). All students start together. Prints p50 / p95 / max latency per question,
+throughput, errors and the server's peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from _common import BENCH_DATA, ROOT, load_note, machine, median, percentile, setup
+from query import questions
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(data: Path, concurrency: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = dict(os.environ, GRADIO_DEFAULT_CONCURRENCY_LIMIT=concurrency)
+    cmd = [str(ROOT / ".venv/bin/archive-qa"), "serve", "--host", "127.0.0.1"]
+    cmd += ["--port", str(port), "--data-dir", str(data)]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.time() + 300
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            err = proc.stderr.read().decode() if proc.stderr else ""
+            sys.exit(f"server exited: {err[-2000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return proc, url
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    sys.exit("server did not answer within 300 s")
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def student(url: str, qs: list[str], start: threading.Barrier, out: dict[str, Any]) -> None:
+    from gradio_client import Client
+
+    try:
+        client = Client(url, verbose=False)
+    except Exception as exc:
+        out["errors"].append(f"connect: {type(exc).__name__}: {exc}"[:200])
+        start.wait()
+        return
+    start.wait()
+    for q in qs:
+        t0 = time.perf_counter()
+        try:
+            history, _cards, _box, log = client.predict(q, [], "", "", [], api_name="/ask")
+            if len(history) != 2 or not log:
+                raise ValueError(f"unexpected reply: {str(history)[:120]}")
+            out["latency"].append(time.perf_counter() - t0)
+        except Exception as exc:
+            out["errors"].append(f"{type(exc).__name__}: {exc}"[:200])
+
+
+def run(url: str, users: int, per_user: int) -> dict[str, Any]:
+    qs = questions()
+    out: dict[str, Any] = {"latency": [], "errors": []}
+    start = threading.Barrier(users + 1)
+    threads = [
+        threading.Thread(
+            target=student,
+            args=(url, [qs[(u * per_user + i) % len(qs)] for i in range(per_user)], start, out),
+        )
+        for u in range(users)
+    ]
+    for t in threads:
+        t.start()
+    start.wait()
+    t0 = time.perf_counter()
+    for t in threads:
+        t.join()
+    out["wall"] = time.perf_counter() - t0
+    return out
+
+
+def report(name: str, res: dict[str, Any], rss: float | None) -> str:
+    lat = res["latency"] or [float("nan")]
+    done = len(res["latency"])
+    return (
+        f"| {name} | {done} | {len(res['errors'])} | {median(lat):.2f} | "
+        f"{percentile(lat, 0.95):.2f} | {max(lat):.2f} | {done / res['wall']:.1f} | "
+        f"{res['wall']:.1f} | {'-' if rss is None else f'{rss:.0f}'} |"
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description="N concurrent students asking the web chat; p50/p95 latency, errors.",
+        epilog="Targets: 0 errors, p95 <= 3 s with 40 students x 5 questions.",
+    )
+    ap.add_argument("--users", type=int, default=40, help="concurrent students (default 40)")
+    ap.add_argument("--questions", type=int, default=5, help="questions per student (default 5)")
+    ap.add_argument("--url", help="use this running server instead of starting one")
+    ap.add_argument("--data-dir", type=Path, help="indexed data dir for the started server")
+    ap.add_argument(
+        "--concurrency",
+        nargs="+",
+        default=["1"],
+        help="GRADIO_DEFAULT_CONCURRENCY_LIMIT values to compare (default: 1, Gradio's own)",
+    )
+    args = ap.parse_args()
+    setup()
+    print(machine())
+    head = "| server | answered | errors | p50 s | p95 s | max s | questions/s | wall s |"
+    rows = []
+    if args.url:
+        rows.append(report(args.url, run(args.url, args.users, args.questions), None))
+    else:
+        data = args.data_dir or next(
+            (d for k in ("10k", "1k") if (d := BENCH_DATA / f"index-{k}" / "data").exists()), None
+        )
+        if data is None:
+            sys.exit("error: no index: run bench/index.py first or pass --data-dir")
+        print(f"server over {data}")
+        for limit in args.concurrency:
+            proc, url = start_server(data, limit)
+            try:
+                res = run(url, args.users, args.questions)
+                rss = peak_rss_mb(proc.pid)
+            finally:
+                proc.terminate()
+                proc.wait(timeout=30)
+            rows.append(report(f"concurrency_limit={limit}", res, rss))
+            for e in sorted(set(res["errors"]))[:5]:
+                print(f"  error ({res['errors'].count(e)}x): {e}", file=sys.stderr)
+            print(rows[-1], file=sys.stderr, flush=True)
+    print(f"{args.users} students x {args.questions} questions, started together")
+    print(head + " server peak RSS MB |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("\n".join(rows))
+    print(load_note())
+
+
+if __name__ == "__main__":
+    main()

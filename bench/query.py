@@ -1,0 +1,247 @@
+"""Warm `ask` latency and peak RSS at 1k / 10k / 100k passages.
+
+    .venv/bin/python bench/query.py --passages 1000 10000 100000 [--rounds 3]
+
+Each size runs in a fresh process: load the model, ``Assistant.open`` on the index, ask 50
+fixed questions (20 English + 20 Chinese XQuAD questions, 5 + 5 from tests/qa/dev_seeds.jsonl)
+once to warm up, then ``--rounds`` more times, timing each ``ask`` (query embedding included).
+Prints p50 / p95 / max, the split embedding vs retrieval + answer, open time and peak RSS.
+
+Indexes: data/bench/index-<n>/data from bench/index.py (real embeddings). A size above
+``--real-max`` (default 10000) is built once here, through the project's own Indexer, over
+bench/corpus.py's corpus, with an embedder that looks vectors up instead of running the model:
+a text embedded in the largest real index gets its own vector, a cut paragraph gets the vector
+of the paragraph it was cut from, each plus small noise (cosine ~0.98) - so its vectors are
+synthetic-but-realistic and the output says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from _common import BENCH_DATA, ROOT, XQUAD, load_note, machine, median, percentile, setup
+
+NOISE = 0.01  # per dimension, on unit vectors of 384 dims: cosine to the original ~0.98
+
+
+def label(n: int) -> str:
+    return f"{n // 1000}k" if n % 1000 == 0 else str(n)
+
+
+def data_dir(n: int) -> Path:
+    return BENCH_DATA / f"index-{label(n)}" / "data"
+
+
+def questions() -> list[str]:
+    """50 fixed questions: XQuAD en/zh spread over the articles, and seed dev questions."""
+    en = json.loads((XQUAD / "xquad.en.json").read_text(encoding="utf-8"))["data"]
+    zh = json.loads((XQUAD / "xquad.zh.json").read_text(encoding="utf-8"))["data"]
+    out: list[str] = []
+    for data in (en, zh):
+        qs = [qa["question"] for a in data for p in a["paragraphs"] for qa in p["qas"]]
+        out += qs[:: len(qs) // 20][:20]
+    seeds = [json.loads(x) for x in (ROOT / "tests/qa/dev_seeds.jsonl").read_text().splitlines()]
+    seeds = [s["question"] for s in seeds if s.get("answerable")]
+    out += [q for q in seeds if q.isascii()][:5] + [q for q in seeds if not q.isascii()][:5]
+    return out
+
+
+class LookupEmbedder:
+    """Passages get precomputed vectors (plus noise); queries are refused (build only)."""
+
+    def __init__(self, model_id: str, texts: list[str], vectors: np.ndarray, seed: int) -> None:
+        from index.sentences import split_en, split_zh
+
+        self.model_id, self.dimension = model_id, int(vectors.shape[1])
+        self.exact = {t: i for i, t in enumerate(texts)}
+        self.by_sentence: dict[str, int] = {}
+        for i, t in enumerate(texts):
+            for s in split_en(t) + split_zh(t):
+                self.by_sentence.setdefault(s, i)
+        self.vectors = vectors
+        self.rng = np.random.default_rng(seed)
+        self.split = (split_en, split_zh)
+        self.counts = {"exact": 0, "parent paragraph": 0, "random": 0}
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        raise RuntimeError("LookupEmbedder only builds indexes")
+
+    def embed_passages(
+        self, texts: Sequence[str], *, batch_size: int = 32, progress: bool = False
+    ) -> np.ndarray:
+        rows = []
+        for t in texts:
+            i = self.exact.get(t)
+            kind = "exact"
+            if i is None:
+                sents = self.split[0](t) + self.split[1](t)
+                i = next((self.by_sentence[s] for s in sents if s in self.by_sentence), None)
+                kind = "parent paragraph"
+            if i is None:
+                i, kind = int(self.rng.integers(len(self.vectors))), "random"
+            self.counts[kind] += 1
+            rows.append(self.vectors[i])
+        out = np.asarray(rows) + self.rng.normal(0, NOISE, (len(rows), self.dimension))
+        out /= np.linalg.norm(out, axis=1, keepdims=True)
+        return out.astype(np.float32)
+
+
+def build_synthetic(n: int, real: int) -> dict[str, Any]:
+    """Index corpus-<n> with vectors borrowed from the real index of ``real`` passages."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    from index.build import Indexer
+    from index.embedding import bundled_model_id
+    from index.settings import Settings
+    from index.vectors import COLLECTIONS
+
+    corpus = _corpus(n)
+    src = chromadb.PersistentClient(
+        path=str(data_dir(real) / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
+    )
+    documents: list[str] = []
+    vectors: list[Any] = []
+    for name in COLLECTIONS.values():
+        got = src.get_collection(name).get(include=["embeddings", "documents"])
+        documents += list(got["documents"])
+        vectors += list(got["embeddings"])
+    emb = LookupEmbedder(bundled_model_id("none"), documents, np.asarray(vectors), seed=n)
+    settings = Settings.from_env(data_dir=data_dir(n))
+    t0 = time.perf_counter()
+    report = Indexer(settings, emb).run([corpus], progress=False)
+    return {
+        "seconds": time.perf_counter() - t0,
+        "passages": report.passages,
+        "vectors": emb.counts,
+        "source_texts": len(documents),
+    }
+
+
+def _corpus(n: int) -> Path:
+    cmd = [sys.executable, str(ROOT / "bench" / "index.py"), "--child", "corpus", str(n)]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    return Path(json.loads(out.strip().splitlines()[-1]))
+
+
+def measure(n: int, rounds: int) -> dict[str, Any]:
+    from index.embedding import load_embedder
+    from index.settings import Settings
+    from qa.service import Assistant
+
+    settings = Settings.from_env(data_dir=data_dir(n))
+    t0 = time.perf_counter()
+    emb = load_embedder(settings)
+    t1 = time.perf_counter()
+    assistant = Assistant.open(settings, emb)
+    open_s = time.perf_counter() - t1
+    qs = questions()
+    for q in qs:  # warm-up round
+        assistant.ask(q)
+    total: list[float] = []
+    embed: list[float] = []
+    answered = 0
+    for _ in range(rounds):
+        for q in random.Random(len(total)).sample(qs, len(qs)):
+            a = time.perf_counter()
+            vec = emb.embed_queries([q])[0]
+            b = time.perf_counter()
+            answer = assistant.ask(q, query_vector=vec)
+            c = time.perf_counter()
+            embed.append((b - a) * 1000)
+            total.append((c - a) * 1000)
+            answered += answer.answerable
+    rest = [t - e for t, e in zip(total, embed, strict=True)]
+    return {
+        "passages": assistant.index.catalog.counts()[1],
+        "vectors": assistant.index.vectors.count(),
+        "load_s": t1 - t0,
+        "open_s": open_s,
+        "asks": len(total),
+        "questions": len(qs),
+        "answered": answered / len(total),
+        "ask": [median(total), percentile(total, 0.95), max(total)],
+        "embed": [median(embed), percentile(embed, 0.95), max(embed)],
+        "rest": [median(rest), percentile(rest, 0.95), max(rest)],
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
+def _child(*args: str) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True)
+    if done.returncode != 0:
+        sys.exit(f"child {args} failed:\n{done.stderr.decode()[-3000:]}")
+    return json.loads(done.stdout.decode().strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description="Warm ask latency (p50/p95) and peak RSS at several index sizes.",
+        epilog="Run bench/index.py --passages 1000 10000 first (real-embedding indexes).",
+    )
+    ap.add_argument("--passages", type=int, nargs="+", default=[1000], help="index sizes")
+    ap.add_argument("--rounds", type=int, default=3, help="timed rounds of the 50 questions")
+    ap.add_argument(
+        "--real-max",
+        type=int,
+        default=10000,
+        help="largest size with real embeddings; bigger sizes borrow its vectors",
+    )
+    ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    setup()
+    if args.child:
+        mode, n, *rest = args.child
+        if mode == "build":
+            print(json.dumps(build_synthetic(int(n), int(rest[0]))))
+        else:
+            print(json.dumps(measure(int(n), int(rest[0]))))
+        return
+    print(machine())
+    print(
+        f"{len(questions())} questions (20 en + 20 zh XQuAD, 5 + 5 seed dev), {args.rounds} rounds"
+    )
+    rows = []
+    for n in args.passages:
+        kind = "real"
+        if not (data_dir(n) / "catalog.sqlite3").exists():
+            if n <= args.real_max:
+                sys.exit(f"error: no index in {data_dir(n)}: run bench/index.py --passages {n}")
+            if not (data_dir(args.real_max) / "catalog.sqlite3").exists():
+                sys.exit(f"error: {data_dir(args.real_max)} (real vectors to borrow) is missing")
+            built = _child("build", str(n), str(args.real_max))
+            print(
+                f"built {data_dir(n)} in {built['seconds']:.0f} s: {built['passages']} passages, "
+                f"SYNTHETIC vectors from {built['source_texts']} real ones: {built['vectors']}",
+                flush=True,
+            )
+        if n > args.real_max:
+            kind = "synthetic (borrowed + noise)"
+        m = _child("measure", str(n), str(args.rounds))
+        rows.append((n, kind, m))
+        print(f"{n}: {json.dumps(m)}", file=sys.stderr, flush=True)
+    head = "| passages | vectors | embeddings | ask p50 ms | p95 | max | embed p50 |"
+    print(head + " retrieval+answer p50 / p95 | open s | peak RSS MB | answered |")
+    print("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for _, kind, m in rows:
+        ask, emb, rest = m["ask"], m["embed"], m["rest"]
+        print(
+            f"| {m['passages']} | {m['vectors']} | {kind} | {ask[0]:.1f} | {ask[1]:.1f} | "
+            f"{ask[2]:.1f} | {emb[0]:.1f} | {rest[0]:.1f} / {rest[1]:.1f} | {m['open_s']:.1f} | "
+            f"{m['rss_mb']:.0f} | {m['answered']:.0%} |"
+        )
+    print("targets at 100k: p50 <= 60 ms, p95 <= 150 ms, RSS <= 2048 MB; " + load_note())
+
+
+if __name__ == "__main__":
+    main()
