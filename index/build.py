@@ -246,8 +246,7 @@ class Indexer:
                 ids: list[str] = []
                 docs: list[str] = []
                 metas: list[dict[str, Any]] = []
-                owners: list[int] = []
-                for gi, item in enumerate(group):
+                for item in group:
                     for ps in item.passages:
                         for side in ("en", "zh"):
                             text = ps.text(side)
@@ -264,19 +263,17 @@ class Indexer:
                                     "order": ps.order,
                                 }
                             )
-                            owners.append(gi)
                 vecs = self.embedder.embed_passages(docs) if docs else None
                 bar.update(len(docs))
-                for gi, item in enumerate(group):
-                    rows = [i for i, o in enumerate(owners) if o == gi]
-                    self.vectors.delete_article(item.article.id)
-                    if rows and vecs is not None:
-                        self.vectors.add(
-                            [ids[i] for i in rows],
-                            vecs[rows],
-                            [docs[i] for i in rows],
-                            [metas[i] for i in rows],
-                        )
+                # A new article has no vectors to replace (a killed build's leftovers were removed
+                # as orphans before): a filtered delete scans the collection, so skip it.
+                for item in group:
+                    if not item.is_new:
+                        self.vectors.delete_article(item.article.id)
+                if vecs is not None:
+                    self.vectors.add(ids, vecs, docs, metas)
+                # Catalog rows only after their vectors are stored (see the module docstring).
+                for item in group:
                     self.catalog.put(item.path, item.sha, item.article, item.passages)
         finally:
             bar.close()
