@@ -6,7 +6,7 @@
 Without --url, starts ``archive-qa serve`` on 127.0.0.1 on a free port over an indexed data
 dir (default: the largest of data/bench/index-{10k,1k}/data from bench/index.py), once per
 ``--concurrency`` value, passed as Gradio's own ``GRADIO_DEFAULT_CONCURRENCY_LIMIT``
-environment variable (ui/web.py does not set the queue; Gradio's default is 1). Each
+environment variable, which overrides ui/web.py's CONCURRENCY (2). Each
 simulated student is a thread with its own ``gradio_client.Client`` that asks its questions
 one after another through api_name "/ask" (inputs: question, history, date_from, date_to,
 log_state). All students start together. Prints p50 / p95 / max latency per question,
@@ -129,8 +129,8 @@ def main() -> None:
     ap.add_argument(
         "--concurrency",
         nargs="+",
-        default=["1"],
-        help="GRADIO_DEFAULT_CONCURRENCY_LIMIT values to compare (default: 1, Gradio's own)",
+        default=["2"],
+        help="GRADIO_DEFAULT_CONCURRENCY_LIMIT values to compare (default: 2, the app's own)",
     )
     args = ap.parse_args()
     setup()
