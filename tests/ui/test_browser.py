@@ -14,6 +14,7 @@ import pytest
 from tests.ui.conftest import AUTH
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+BOX_LABEL = "Question / 问题 (Enter sends / 回车发送)"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 ARGS = [
     "--no-sandbox",
@@ -69,15 +70,21 @@ def page(browser: Any, server: str) -> Iterator[Any]:
     assert requests and outside == []
 
 
-def test_type_enter_answer_cards_and_passage_link(page: Any, server: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
+def _ask_in_chat(page: Any, url: str, question: str) -> list[str]:
+    """Open the chat, type the question, press Enter; returns the dialogs any script opens."""
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(server + "/")
-    box = page.get_by_label("Question / 问题 (Enter sends / 回车发送)")
-    question = "锦州电炉厂在1965年试制成功了什么？"
+    page.goto(url + "/")
+    box = page.get_by_label(BOX_LABEL)
     box.fill(question)
     box.press("Enter")
+    return dialogs
+
+
+def test_type_enter_answer_cards_and_passage_link(page: Any, server: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    question = "锦州电炉厂在1965年试制成功了什么？"
+    dialogs = _ask_in_chat(page, server, question)
     page.get_by_text("电子轰击炉。[1]").first.wait_for(timeout=60_000)
     card = page.locator(".aqa-card").first
     card.wait_for(timeout=30_000)
@@ -103,13 +110,8 @@ def test_type_enter_answer_cards_and_passage_link(page: Any, server: str) -> Non
 
 
 def test_hostile_question_is_shown_as_text(page: Any, server: str) -> None:
-    dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-    page.goto(server + "/")
-    box = page.get_by_label("Question / 问题 (Enter sends / 回车发送)")
     hostile = "<img src=x onerror=alert(1)> [x](javascript:alert(2)) <script>alert(3)</script>"
-    box.fill(hostile)
-    box.press("Enter")
+    dialogs = _ask_in_chat(page, server, hostile)
     # It matches the hostile article, so the answer and its card carry hostile text too.
     page.locator(".aqa-card").first.wait_for(timeout=60_000)
     page.wait_for_timeout(300)
@@ -152,10 +154,8 @@ def test_password_guarded_chat_answers_in_the_browser(browser: Any, auth_server:
     denied.close()
     context = browser.new_context(http_credentials={"username": AUTH[0], "password": AUTH[1]})
     page = context.new_page()
-    page.goto(auth_server + "/")
-    box = page.get_by_label("Question / 问题 (Enter sends / 回车发送)")
-    box.fill("What did the Jinzhou Electric Furnace Factory trial-produce in 1965?")
-    box.press("Enter")
+    question = "What did the Jinzhou Electric Furnace Factory trial-produce in 1965?"
+    _ask_in_chat(page, auth_server, question)
     page.locator(".aqa-card").first.wait_for(timeout=60_000)
     href = page.locator(".aqa-card a").first.get_attribute("href")
     page.goto(auth_server + href)
