@@ -48,6 +48,27 @@ def clean_question(question: str) -> str:
     return text
 
 
+def clean_date(value: str | None, *, end: bool = False) -> str | None:
+    """A date filter as YYYY-MM-DD: ``1966`` and ``1966-01`` widen to the first (or, for the
+    end of a range, the last) day they cover; anything else is refused with a clear message."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    parts = text.split("-")
+    widths = (4, 2, 2)
+    if len(parts) > 3 or any(
+        len(part) != width or not part.isdigit() for part, width in zip(parts, widths, strict=False)
+    ):
+        raise QuestionError(
+            f"the date {text[:40]!r} is not a date: use YYYY-MM-DD, YYYY-MM or YYYY"
+        )
+    fill = ("12", "31") if end else ("01", "01")
+    year, month, day = [*parts, *fill[len(parts) - 1 :]]
+    if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+        raise QuestionError(f"the date {text!r} is not a date: use YYYY-MM-DD, YYYY-MM or YYYY")
+    return f"{year}-{month}-{day}"
+
+
 @dataclass(frozen=True)
 class Evidence:
     """What the abstention decision looks at, for the best passage."""
@@ -125,6 +146,7 @@ class Assistant:
         query_vector: Vectors | None = None,
     ) -> Answer:
         text = clean_question(question)
+        date_from, date_to = clean_date(date_from), clean_date(date_to, end=True)
         self.refresh()
         lang = detect_language(text)
         hits = self.retriever.search(

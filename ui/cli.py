@@ -71,8 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
         "(other fields are echoed back)",
     )
     p.add_argument("--k", type=int, default=5, help="passages to cite or list (default 5)")
-    p.add_argument("--from", dest="date_from", help="earliest date YYYY-MM-DD")
-    p.add_argument("--to", dest="date_to", help="latest date YYYY-MM-DD")
+    p.add_argument("--from", dest="date_from", help="earliest date YYYY-MM-DD (or YYYY, YYYY-MM)")
+    p.add_argument("--to", dest="date_to", help="latest date YYYY-MM-DD (or YYYY, YYYY-MM)")
     p.add_argument("--json", action="store_true", help="one JSON line per answer")
     _common(p)
 

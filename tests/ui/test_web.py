@@ -74,6 +74,16 @@ def test_unanswerable_and_empty_questions(server: str) -> None:
     assert _text(history[-1]).startswith("The archive does not say")
     history, cards = _ask(server, "   ")
     assert "empty" in _text(history[-1]) and cards == ""
+    from gradio_client import Client
+
+    history, cards, *_ = Client(server, verbose=False).predict(
+        "锦州电炉厂在1965年试制成功了什么？", [], "1965-13", "", api_name="/ask"
+    )
+    assert "'1965-13' is not a date" in _text(history[-1]) and cards == ""
+    history, cards, *_ = Client(server, verbose=False).predict(
+        "锦州电炉厂在1965年试制成功了什么？", [], "1966", "1966", api_name="/ask"
+    )
+    assert "电子轰击炉" in _text(history[-1]) and "1966-01-11" in cards
 
 
 def test_passage_pages_and_friendly_404(server: str) -> None:
