@@ -16,6 +16,7 @@ throughput, errors and the server's peak RSS.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import socket
 import subprocess
@@ -65,35 +66,71 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def student(url: str, qs: list[str], start: threading.Barrier, out: dict[str, Any]) -> None:
-    from gradio_client import Client
+def ask_http(url: str, question: str) -> list[Any]:
+    """One question through Gradio's plain HTTP API (POST, then read the event stream)."""
+    body = json.dumps({"data": [question, [], "", ""]}).encode()
+    post = urllib.request.Request(
+        url + "gradio_api/call/ask", body, {"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(post, timeout=120) as r:
+        event = json.loads(r.read())["event_id"]
+    with urllib.request.urlopen(f"{url}gradio_api/call/ask/{event}", timeout=120) as r:
+        stream = r.read().decode("utf-8")
+    kind, data = "", ""
+    for line in stream.splitlines():
+        if line.startswith("event:"):
+            kind = line.split(":", 1)[1].strip()
+        elif line.startswith("data:"):
+            data = line.split(":", 1)[1].strip()
+    if kind != "complete":
+        raise ValueError(f"event {kind!r}: {data[:120]}")
+    return list(json.loads(data))
 
-    try:
-        client = Client(url, verbose=False)
-    except Exception as exc:
-        out["errors"].append(f"connect: {type(exc).__name__}: {exc}"[:200])
+
+def student(
+    url: str, qs: list[str], start: threading.Barrier, out: dict[str, Any], client_kind: str
+) -> None:
+    ask: Any
+    if client_kind == "http":
         start.wait()
-        return
-    start.wait()
+        ask = lambda q: ask_http(url, q)  # noqa: E731
+    else:
+        from gradio_client import Client
+
+        try:
+            client = Client(url, verbose=False)
+        except Exception as exc:
+            out["errors"].append(f"connect: {type(exc).__name__}: {exc}"[:200])
+            start.wait()
+            return
+        start.wait()
+        ask = lambda q: client.predict(q, [], "", "", api_name="/ask")  # noqa: E731
     for q in qs:
         t0 = time.perf_counter()
         try:
-            history, _cards, _box, log = client.predict(q, [], "", "", [], api_name="/ask")
-            if len(history) != 2 or not log:
+            reply = ask(q)  # chat, cards, box[, state], question link
+            history, link = reply[0], reply[-1]
+            if len(history) != 2 or not link:
                 raise ValueError(f"unexpected reply: {str(history)[:120]}")
             out["latency"].append(time.perf_counter() - t0)
         except Exception as exc:
             out["errors"].append(f"{type(exc).__name__}: {exc}"[:200])
 
 
-def run(url: str, users: int, per_user: int) -> dict[str, Any]:
+def run(url: str, users: int, per_user: int, client_kind: str = "gradio") -> dict[str, Any]:
     qs = questions()
     out: dict[str, Any] = {"latency": [], "errors": []}
     start = threading.Barrier(users + 1)
     threads = [
         threading.Thread(
             target=student,
-            args=(url, [qs[(u * per_user + i) % len(qs)] for i in range(per_user)], start, out),
+            args=(
+                url,
+                [qs[(u * per_user + i) % len(qs)] for i in range(per_user)],
+                start,
+                out,
+                client_kind,
+            ),
         )
         for u in range(users)
     ]
@@ -132,13 +169,20 @@ def main() -> None:
         default=["2"],
         help="GRADIO_DEFAULT_CONCURRENCY_LIMIT values to compare (default: 2, the app's own)",
     )
+    ap.add_argument(
+        "--client",
+        choices=["gradio", "http"],
+        default="gradio",
+        help="each student: a gradio_client.Client, or plain HTTP calls to Gradio's REST API "
+        "(lighter: the clients share this machine's cores with the server)",
+    )
     args = ap.parse_args()
     setup()
     print(machine())
     head = "| server | answered | errors | p50 s | p95 s | max s | questions/s | wall s |"
     rows = []
     if args.url:
-        rows.append(report(args.url, run(args.url, args.users, args.questions), None))
+        rows.append(report(args.url, run(args.url, args.users, args.questions, args.client), None))
     else:
         data = args.data_dir or next(
             (d for k in ("10k", "1k") if (d := BENCH_DATA / f"index-{k}" / "data").exists()), None
@@ -149,12 +193,12 @@ def main() -> None:
         for limit in args.concurrency:
             proc, url = start_server(data, limit)
             try:
-                res = run(url, args.users, args.questions)
+                res = run(url, args.users, args.questions, args.client)
                 rss = peak_rss_mb(proc.pid)
             finally:
                 proc.terminate()
                 proc.wait(timeout=30)
-            rows.append(report(f"concurrency_limit={limit}", res, rss))
+            rows.append(report(f"concurrency_limit={limit}, {args.client}", res, rss))
             for e in sorted(set(res["errors"]))[:5]:
                 print(f"  error ({res['errors'].count(e)}x): {e}", file=sys.stderr)
             print(rows[-1], file=sys.stderr, flush=True)
