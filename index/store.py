@@ -23,7 +23,7 @@ class OpenIndex:
     catalog: Catalog
     vectors: VectorStore
     lexical: LexicalIndex
-    settings: Settings | None = None
+    settings: Settings
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def refresh(self) -> bool:
@@ -31,7 +31,7 @@ class OpenIndex:
         serves, or several serve processes sharing one data directory and Chroma server):
         when the catalog's generation differs from the lexical index's, load or rebuild the
         lexical index. True when it changed. One SQLite read when nothing changed."""
-        if self.settings is None or self.catalog.stamp() == self.lexical.stamp:
+        if self.catalog.stamp() == self.lexical.stamp:
             return False
         with self._lock:
             if self.catalog.stamp() == self.lexical.stamp:

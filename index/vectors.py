@@ -226,12 +226,10 @@ class VectorStore:
         for name in [side] if side else list(self._cols):
             col = self._cols[name]
             with self._reachable():
-                n = int(col.count())
-                if n == 0:
-                    continue
+                # Chroma returns fewer than k when the collection (or filter) holds fewer.
                 res = col.query(
                     query_embeddings=query,
-                    n_results=min(k, n),
+                    n_results=k,
                     where=where,
                     include=["metadatas", "distances"],
                 )
