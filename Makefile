@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench bench-peer clean
 
 install: $(STAMP)
 
@@ -38,6 +38,16 @@ test: install lint
 
 bench: install
 	$(BIN)/python bench/embeddings.py
+
+# The LangChain peer that bench/index.py compares with, in its own venv (see the requirements).
+bench-peer: .venv-peer/.installed
+
+.venv-peer/.installed: bench/peer-requirements.txt
+	test -x .venv-peer/bin/python || $(PY) -m venv .venv-peer
+	.venv-peer/bin/pip install -q --upgrade pip
+	.venv-peer/bin/pip install -q torch==2.13.0
+	.venv-peer/bin/pip install -q -r bench/peer-requirements.txt
+	touch $@
 
 clean:
 	rm -rf $(DATA_DIR) .pytest_cache .mypy_cache .ruff_cache

@@ -8,8 +8,11 @@ then, each in a fresh process so that peak RSS and thread pools are its own:
 1. ours: ``Indexer.run`` (what ``archive-qa index`` runs) into a fresh data dir
    data/bench/index-<n> (kept for bench/query.py and bench/load.py), with the embedder wrapped
    to time its encode calls; then a second run over the unchanged corpus (must embed 0 texts);
-2. encoder: the same embedder on exactly the texts the Indexer embedded, one call (the limit);
-3. peer: LangChain ``Chroma.from_texts`` + ``HuggingFaceEmbeddings`` on the same texts and
+2. encoder: the same embedder on exactly the texts the Indexer embedded, one call (the limit:
+   token-budget batches, index/embedding.py);
+3. st-default: sentence-transformers' own ``encode`` on the same texts with its default batch of
+   32 (one length-sorted call): the encoder as most pipelines run it, the peer included;
+4. peer: LangChain ``Chroma.from_texts`` + ``HuggingFaceEmbeddings`` on the same texts and
    the same converted model directory, in .venv-peer (its packages would change pinned
    versions in .venv; see docs/benchmarks.md).
 
@@ -75,7 +78,7 @@ class TimedEmbedder:
         return self._time(self.inner.embed_queries, texts)
 
     def embed_passages(
-        self, texts: Sequence[str], *, batch_size: int = 32, progress: bool = False
+        self, texts: Sequence[str], *, batch_size: int = 64, progress: bool = False
     ) -> Any:
         return self._time(
             lambda t: self.inner.embed_passages(t, batch_size=batch_size, progress=progress), texts
@@ -143,6 +146,19 @@ def child_encoder(texts_in: Path) -> dict[str, Any]:
     emb.embed_passages(["warm up the model"])
     t0 = time.perf_counter()
     emb.embed_passages(texts)
+    return {"seconds": time.perf_counter() - t0, "texts": len(texts), "rss_mb": _rss_mb()}
+
+
+def child_st_default(texts_in: Path) -> dict[str, Any]:
+    setup()
+    from index.embedding import load_embedder, normalize_whitespace
+    from index.settings import Settings
+
+    texts = [normalize_whitespace(t) for t in json.loads(texts_in.read_text())["texts"]]
+    model = load_embedder(Settings.from_env())._model  # type: ignore[attr-defined]
+    model.encode(["warm up the model"], prompt_name="passage")
+    t0 = time.perf_counter()
+    model.encode(texts, prompt_name="passage", batch_size=32, normalize_embeddings=True)
     return {"seconds": time.perf_counter() - t0, "texts": len(texts), "rss_mb": _rss_mb()}
 
 
@@ -226,7 +242,18 @@ def run_size(n: int, peer: bool, compare_texts: int | None) -> None:
     rows.append(("archive-qa Indexer.run", first["seconds"], ours_rate, n_texts / first["seconds"]))
     rows[-1] += (ours["rss_mb"], f"outside encoder {outside:.0%}; all texts")
     rows.append(("encoder alone (limit)", enc["seconds"], enc_rate, enc["texts"] / enc["seconds"]))
-    rows[-1] += (enc["rss_mb"], f"one embed_passages call; {scope}")
+    rows[-1] += (enc["rss_mb"], f"one embed_passages call (token batches); {scope}")
+    std = _run_child(sys.executable, "st-default", str(sample))
+    std_rate = passages * share / std["seconds"]
+    rows.append(
+        (
+            "sentence-transformers encode, batch 32",
+            std["seconds"],
+            std_rate,
+            std["texts"] / std["seconds"],
+        )
+    )
+    rows[-1] += (std["rss_mb"], f"the library's default batching; {scope}")
     peer_rate = None
     if peer:
         from index.e5convert import ensure_converted
@@ -255,6 +282,7 @@ def run_size(n: int, peer: bool, compare_texts: int | None) -> None:
         f"{re['unchanged']} files unchanged"
     )
     print(f"ours / encoder alone: {ours_rate / enc_rate:.2f}x (target >= 0.9x)", end="")
+    print(f"; encoder alone / batch-32 encode: {enc_rate / std_rate:.2f}x", end="")
     if peer_rate:
         print(f"; ours / LangChain peer: {ours_rate / peer_rate:.2f}x (target > 1x)")
     else:
@@ -289,7 +317,12 @@ def main() -> None:
         if mode == "corpus":  # for bench/query.py
             print(json.dumps(str(ensure_corpus(int(rest[0])))))
             return
-        fn = {"ours": child_ours, "encoder": child_encoder, "peer": child_peer}[mode]
+        fn = {
+            "ours": child_ours,
+            "encoder": child_encoder,
+            "st-default": child_st_default,
+            "peer": child_peer,
+        }[mode]
         print(json.dumps(fn(*(Path(r) if "/" in r else r for r in rest))))
         return
     setup()

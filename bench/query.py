@@ -77,7 +77,7 @@ class LookupEmbedder:
         raise RuntimeError("LookupEmbedder only builds indexes")
 
     def embed_passages(
-        self, texts: Sequence[str], *, batch_size: int = 32, progress: bool = False
+        self, texts: Sequence[str], *, batch_size: int = 64, progress: bool = False
     ) -> np.ndarray:
         rows = []
         for t in texts:

@@ -28,5 +28,5 @@ class Embedder(Protocol):
     def embed_queries(self, texts: Sequence[str]) -> Vectors: ...
 
     def embed_passages(
-        self, texts: Sequence[str], *, batch_size: int = 32, progress: bool = False
+        self, texts: Sequence[str], *, batch_size: int = 64, progress: bool = False
     ) -> Vectors: ...

@@ -23,11 +23,33 @@ QUANTIZE_ENV = "ARCHIVE_QA_QUANTIZE"
 Quantize = Literal["int8", "none"]
 DEFAULT_QUANTIZE: Quantize = "none"
 _MODEL_HINT = "set --model / ARCHIVE_QA_MODEL to a sentence-transformers model name or directory"
+# Padded tokens per model call on the CPU (texts per call = budget // the call's longest text).
+# Attention's working set grows with batch x length^2, so a fixed 32 texts of ~500 tokens falls
+# out of the caches: on the 1k bench corpus, one length-sorted encode at batch 32 embedded
+# 14.7-14.9 texts/s, batches of 2,048 padded tokens 21.2-21.8 (1.44x; 1,536 and 3,072 were
+# 20.0 and 19.5), identical vectors (cosine >= 0.9999998). docs/benchmarks.md, "Indexing".
+CPU_TOKEN_BUDGET = 2048
+# Not measured here (no GPU on these machines): accelerators want large batches.
+ACCELERATOR_TOKEN_BUDGET = 32 * 512
+MAX_TEXTS_PER_CALL = 64
 
 
 def normalize_whitespace(text: str) -> str:
     """Collapse whitespace runs to one space and strip (sentence-transformers keeps them)."""
     return " ".join(text.split())
+
+
+def token_batches(lengths: Sequence[int], budget: int, max_texts: int) -> list[list[int]]:
+    """Indices of texts grouped longest first so that each group's padded size (texts x its
+    longest text's tokens) stays within ``budget`` (a text longer than it goes alone)."""
+    order = sorted(range(len(lengths)), key=lambda i: (-lengths[i], i))
+    batches: list[list[int]] = []
+    start = 0
+    while start < len(order):
+        size = max(1, min(max_texts, budget // max(1, lengths[order[start]])))
+        batches.append(order[start : start + size])
+        start += size
+    return batches
 
 
 def quantize_mode(settings: Settings | None = None) -> Quantize:
@@ -67,13 +89,32 @@ class SentenceTransformerEmbedder:
     def dimension(self) -> int:
         return self._dimension
 
+    @property
+    def token_budget(self) -> int:
+        """Padded tokens per model call (see CPU_TOKEN_BUDGET)."""
+        return CPU_TOKEN_BUDGET if self._model.device.type == "cpu" else ACCELERATOR_TOKEN_BUDGET
+
     def embed_queries(self, texts: Sequence[str]) -> Vectors:
-        return self._encode(texts, self._query_prompt, 32, False)
+        return self._encode(texts, self._query_prompt, MAX_TEXTS_PER_CALL, False)
 
     def embed_passages(
-        self, texts: Sequence[str], *, batch_size: int = 32, progress: bool = False
+        self, texts: Sequence[str], *, batch_size: int = MAX_TEXTS_PER_CALL, progress: bool = False
     ) -> Vectors:
+        """``batch_size``: at most this many texts per model call; the token budget may make
+        a call smaller (long texts go a few at a time)."""
         return self._encode(texts, self._passage_prompt, batch_size, progress)
+
+    def token_counts(self, texts: Sequence[str], prompt: str | None) -> list[int]:
+        """Tokens of each (normalised) text as the model sees it: prompt and specials included,
+        cut at the model's maximum length."""
+        prefix = (self._model.prompts or {}).get(prompt or "") or ""
+        encoded = self._model.tokenizer(
+            [prefix + t for t in texts],
+            add_special_tokens=True,
+            truncation=True,
+            max_length=self._model.max_seq_length,
+        )
+        return [len(ids) for ids in encoded["input_ids"]]
 
     def _encode(
         self, texts: Sequence[str], prompt: str | None, batch_size: int, progress: bool
@@ -82,15 +123,27 @@ class SentenceTransformerEmbedder:
             raise TypeError("pass a sequence of texts, not one string")
         if not texts:
             return np.zeros((0, self._dimension), dtype=np.float32)
-        out = self._model.encode(
-            [normalize_whitespace(t) for t in texts],
-            prompt_name=prompt,
-            batch_size=batch_size,
-            show_progress_bar=progress,
-            convert_to_numpy=True,
-            normalize_embeddings=True,
+        clean = [normalize_whitespace(t) for t in texts]
+        batches = (
+            [list(range(len(clean)))]
+            if len(clean) == 1
+            else token_batches(self.token_counts(clean, prompt), self.token_budget, batch_size)
         )
-        return np.ascontiguousarray(out, dtype=np.float32)
+        out = np.empty((len(clean), self._dimension), dtype=np.float32)
+        from tqdm import tqdm
+
+        with tqdm(total=len(clean), unit="text", disable=not progress) as bar:
+            for batch in batches:
+                out[batch] = self._model.encode(
+                    [clean[i] for i in batch],
+                    prompt_name=prompt,
+                    batch_size=len(batch),
+                    show_progress_bar=False,
+                    convert_to_numpy=True,
+                    normalize_embeddings=True,
+                )
+                bar.update(len(batch))
+        return out
 
 
 def _fail(what: str, why: str = "") -> ModelUnavailable:

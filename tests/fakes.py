@@ -44,6 +44,6 @@ class HashEmbedder:
         return self._many(texts)
 
     def embed_passages(
-        self, texts: Sequence[str], *, batch_size: int = 32, progress: bool = False
+        self, texts: Sequence[str], *, batch_size: int = 64, progress: bool = False
     ) -> Vectors:
         return self._many(texts)

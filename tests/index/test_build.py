@@ -33,7 +33,7 @@ class CountingEmbedder(HashEmbedder):
         self.embedded = 0
 
     def embed_passages(
-        self, texts: Sequence[str], *, batch_size: int = 32, progress: bool = False
+        self, texts: Sequence[str], *, batch_size: int = 64, progress: bool = False
     ) -> Vectors:
         self.embedded += len(texts)
         return super().embed_passages(texts, batch_size=batch_size, progress=progress)
