@@ -136,6 +136,72 @@ def child_ours(corpus: Path, data: Path, texts_out: Path) -> dict[str, Any]:
     }
 
 
+class FreeEmbedder:
+    """Random unit vectors at no cost: what the pipeline costs outside the encoder."""
+
+    model_id = "free-random-384"
+    dimension = 384
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        self.rng = np.random.default_rng(0)
+
+    def embed_queries(self, texts: Sequence[str]) -> Any:
+        raise RuntimeError("build only")
+
+    def embed_passages(
+        self, texts: Sequence[str], *, batch_size: int = 64, progress: bool = False
+    ) -> Any:
+        import numpy as np
+
+        out = self.rng.normal(size=(len(texts), self.dimension)).astype(np.float32)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def child_outside(corpus: Path, data: Path, profile_out: str = "") -> dict[str, Any]:
+    """Indexer.run with a free encoder into a scratch data dir: the pipeline's own cost
+    (read, parse, align, Chroma upserts, catalog, BM25). ``profile_out``: a cProfile dump."""
+    setup()
+    from index.build import Indexer
+    from index.settings import Settings
+
+    shutil.rmtree(data, ignore_errors=True)
+    settings = Settings.from_env(data_dir=data)
+    emb = TimedEmbedder(FreeEmbedder())
+    indexer = Indexer(settings, emb)
+    profiler = None
+    if profile_out:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    t0 = time.perf_counter()
+    report = indexer.run([corpus], progress=False)
+    seconds = time.perf_counter() - t0
+    if profiler is not None:
+        profiler.disable()
+        profiler.dump_stats(profile_out)
+    # One more article (a seed, in a folder of its own) added to the built index.
+    extra = data.with_name(data.name + "-extra")
+    shutil.rmtree(extra, ignore_errors=True)
+    extra.mkdir(parents=True)
+    shutil.copy(ROOT / "seeds" / "000_b9ad766cd1670af9.txt", extra)
+    t1 = time.perf_counter()
+    added = Indexer(settings, emb).run([corpus, extra], progress=False)
+    add_seconds = time.perf_counter() - t1
+    shutil.rmtree(data, ignore_errors=True)
+    shutil.rmtree(extra, ignore_errors=True)
+    return {
+        "seconds": seconds,
+        "passages": report.passages,
+        "texts": emb.texts,
+        "rss_mb": _rss_mb(),
+        "add_one_seconds": add_seconds,
+        "add_one_added": added.added,
+    }
+
+
 def child_encoder(texts_in: Path) -> dict[str, Any]:
     setup()
     from index.embedding import load_embedder
@@ -220,6 +286,24 @@ def _sample(texts: Path, k: int | None) -> tuple[Path, float]:
     sample = {key: [data[key][i] for i in keep] for key in ("ids", "texts")}
     out.write_text(json.dumps(sample, ensure_ascii=False))
     return out, k / n
+
+
+def run_outside(n: int, profile: str = "") -> None:
+    """Only the pipeline's own cost (a free encoder), e.g. at 100k passages."""
+    corpus = ensure_corpus(n)
+    scratch = BENCH_DATA / f"outside-{label(n)}"
+    o = _run_child(sys.executable, "outside", str(corpus), str(scratch), profile)
+    print(
+        f"\n{n} target passages, free encoder: {o['passages']} passages, {o['texts']} texts in "
+        f"{o['seconds']:.1f} s: {1000 * o['seconds'] / o['passages']:.2f} ms per passage outside "
+        f"the encoder ({o['passages'] / o['seconds']:.0f} passages/s), peak RSS "
+        f"{o['rss_mb']:.0f} MB" + (f"; profile in {profile}" if profile else "")
+    )
+    print(
+        f"then one article added ({o['add_one_added']} new file, 5 passages): "
+        f"{o['add_one_seconds']:.2f} s"
+    )
+    print(load_note(), flush=True)
 
 
 def run_size(n: int, peer: bool, compare_texts: int | None) -> None:
@@ -310,6 +394,12 @@ def main() -> None:
         help="encoder-alone and peer embed a seeded random sample of this many texts "
         "(rates scaled to passages/s); default: all texts",
     )
+    ap.add_argument(
+        "--outside-only",
+        action="store_true",
+        help="only the pipeline's cost outside the encoder (Indexer.run with a free encoder)",
+    )
+    ap.add_argument("--profile", default="", help="with --outside-only: write a cProfile dump")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -319,6 +409,7 @@ def main() -> None:
             return
         fn = {
             "ours": child_ours,
+            "outside": child_outside,
             "encoder": child_encoder,
             "st-default": child_st_default,
             "peer": child_peer,
@@ -326,12 +417,15 @@ def main() -> None:
         print(json.dumps(fn(*(Path(r) if "/" in r else r for r in rest))))
         return
     setup()
-    peer = not args.no_peer
+    peer = not args.no_peer and not args.outside_only
     if peer and not PEER_PYTHON.exists():
         sys.exit(f"error: {PEER_PYTHON} missing (see docs/benchmarks.md) or pass --no-peer")
     print(machine())
     for n in args.passages:
-        run_size(n, peer, args.compare_texts)
+        if args.outside_only:
+            run_outside(n, args.profile)
+        else:
+            run_size(n, peer, args.compare_texts)
 
 
 if __name__ == "__main__":

@@ -118,7 +118,7 @@ def student(
 
 
 def run(url: str, users: int, per_user: int, client_kind: str = "gradio") -> dict[str, Any]:
-    qs = questions()
+    qs = questions(users * per_user)  # all distinct: no answer is asked for twice
     out: dict[str, Any] = {"latency": [], "errors": []}
     start = threading.Barrier(users + 1)
     threads = [
@@ -126,7 +126,7 @@ def run(url: str, users: int, per_user: int, client_kind: str = "gradio") -> dic
             target=student,
             args=(
                 url,
-                [qs[(u * per_user + i) % len(qs)] for i in range(per_user)],
+                qs[u * per_user : (u + 1) * per_user],
                 start,
                 out,
                 client_kind,

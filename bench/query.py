@@ -42,18 +42,33 @@ def data_dir(n: int) -> Path:
     return BENCH_DATA / f"index-{label(n)}" / "data"
 
 
-def questions() -> list[str]:
-    """50 fixed questions: XQuAD en/zh spread over the articles, and seed dev questions."""
+def questions(n: int = 50) -> list[str]:
+    """``n`` distinct fixed questions. The first 50: 20 English + 20 Chinese XQuAD questions
+    spread over the articles, 5 + 5 seed dev questions; beyond 50, further XQuAD questions,
+    English and Chinese alternating (bench/load.py asks 200 distinct ones, so that no answer
+    is asked twice)."""
     en = json.loads((XQUAD / "xquad.en.json").read_text(encoding="utf-8"))["data"]
     zh = json.loads((XQUAD / "xquad.zh.json").read_text(encoding="utf-8"))["data"]
+    pools: list[list[str]] = []
     out: list[str] = []
     for data in (en, zh):
         qs = [qa["question"] for a in data for p in a["paragraphs"] for qa in p["qas"]]
         out += qs[:: len(qs) // 20][:20]
+        pools.append(qs)
     seeds = [json.loads(x) for x in (ROOT / "tests/qa/dev_seeds.jsonl").read_text().splitlines()]
     seeds = [s["question"] for s in seeds if s.get("answerable")]
     out += [q for q in seeds if q.isascii()][:5] + [q for q in seeds if not q.isascii()][:5]
-    return out
+    seen = set(out)
+    for pair in zip(*pools, strict=False):
+        if len(out) >= n:
+            break
+        for q in pair:
+            if q not in seen:
+                seen.add(q)
+                out.append(q)
+    if len(out) < n:
+        raise ValueError(f"only {len(out)} distinct questions, {n} asked for")
+    return out[:n]
 
 
 class LookupEmbedder:
@@ -102,6 +117,7 @@ def build_synthetic(n: int, real: int) -> dict[str, Any]:
     from chromadb.config import Settings as ChromaSettings
 
     from index.build import Indexer
+    from index.catalog import Catalog
     from index.embedding import bundled_model_id
     from index.settings import Settings
     from index.vectors import COLLECTIONS
@@ -110,12 +126,16 @@ def build_synthetic(n: int, real: int) -> dict[str, Any]:
     src = chromadb.PersistentClient(
         path=str(data_dir(real) / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
     )
+    catalog = Catalog(data_dir(real) / "catalog.sqlite3")  # the texts (Chroma has vectors only)
     documents: list[str] = []
     vectors: list[Any] = []
     for name in COLLECTIONS.values():
-        got = src.get_collection(name).get(include=["embeddings", "documents"])
-        documents += list(got["documents"])
-        vectors += list(got["embeddings"])
+        got = src.get_collection(name).get(include=["embeddings"])
+        passages = catalog.passages([rid.split("|")[0] for rid in got["ids"]])
+        for rid, vec in zip(got["ids"], got["embeddings"], strict=True):
+            pid, side = rid.split("|")
+            documents.append(passages[pid].text(side))
+            vectors.append(vec)
     emb = LookupEmbedder(bundled_model_id("none"), documents, np.asarray(vectors), seed=n)
     settings = Settings.from_env(data_dir=data_dir(n))
     t0 = time.perf_counter()

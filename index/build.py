@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import sqlite3
 import sys
 import time
 from collections.abc import Iterable, Sequence
@@ -19,7 +20,7 @@ from typing import Any
 
 from index.catalog import Catalog, CatalogError
 from index.embedder import Embedder
-from index.lexical import LexicalIndex
+from index.lexical import LexicalIndex, tokenize, tokenizer_version
 from index.passages import make_passages
 from index.reader import ArticleError, decode, parse_article
 from index.records import Article, Passage
@@ -101,10 +102,27 @@ def load_lexical(settings: Settings, catalog: Catalog) -> LexicalIndex:
     return _rebuild_lexical(settings, catalog)
 
 
+def passage_tokens(catalog: Catalog) -> list[tuple[str, list[str], list[str]]]:
+    """Every passage's lexical tokens: stored ones from the catalog, the rest (new passages)
+    tokenized now and stored, so a rebuild after a change costs only what changed."""
+    out: list[tuple[str, list[str], list[str]]] = []
+    fresh: list[tuple[str, str, str, str]] = []
+    for pid, aid, en, zh, passage in catalog.token_rows(tokenizer_version()):
+        if passage is None:
+            out.append((pid, (en or "").split(), (zh or "").split()))
+            continue
+        en_toks = tokenize(passage.text_en) if passage.text_en else []
+        zh_toks = tokenize(passage.text_zh) if passage.text_zh else []
+        out.append((pid, en_toks, zh_toks))
+        fresh.append((pid, aid, " ".join(en_toks), " ".join(zh_toks)))
+    if fresh:
+        with contextlib.suppress(sqlite3.Error):  # read-only: they are redone next time
+            catalog.put_tokens(fresh)
+    return out
+
+
 def _rebuild_lexical(settings: Settings, catalog: Catalog) -> LexicalIndex:
-    lex = LexicalIndex.build(
-        ((p.id, p.text_en, p.text_zh) for p in catalog.iter_passages()), stamp=catalog.stamp()
-    )
+    lex = LexicalIndex.from_tokens(passage_tokens(catalog), stamp=catalog.stamp())
     # A read-only data directory still answers, from the in-memory index.
     with contextlib.suppress(OSError):
         lex.save(lexical_dir(settings))
@@ -271,7 +289,7 @@ class Indexer:
                     if not item.is_new:
                         self.vectors.delete_article(item.article.id)
                 if vecs is not None:
-                    self.vectors.add(ids, vecs, docs, metas)
+                    self.vectors.add(ids, vecs, metas)
                 # Catalog rows only after their vectors are stored (see the module docstring).
                 for item in group:
                     self.catalog.put(item.path, item.sha, item.article, item.passages)

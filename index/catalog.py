@@ -31,6 +31,13 @@ CREATE TABLE IF NOT EXISTS passages (
     data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS passages_article ON passages (article_id, ord);
+CREATE TABLE IF NOT EXISTS tokens (
+    passage_id TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL,
+    en TEXT NOT NULL,
+    zh TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS tokens_article ON tokens (article_id);
 """
 
 
@@ -115,6 +122,7 @@ class Catalog:
         if row:
             ids.add(row[0])
         for aid in ids:
+            self._db.execute("DELETE FROM tokens WHERE article_id = ?", (aid,))
             self._db.execute("DELETE FROM passages WHERE article_id = ?", (aid,))
             self._db.execute("DELETE FROM files WHERE article_id = ?", (aid,))
         self._db.execute("DELETE FROM files WHERE path = ?", (path,))
@@ -155,6 +163,51 @@ class Catalog:
     def iter_passages(self) -> Iterator[Passage]:
         for (data,) in self._db.execute("SELECT data FROM passages ORDER BY article_id, ord"):
             yield Passage.from_dict(json.loads(data))
+
+    # lexical tokens ------------------------------------------------------------------------
+    # Each passage side's words as the lexical index's tokenizer made them (space-joined), so
+    # that a rebuild of the BM25 index after a change tokenizes only the new passages. Tagged
+    # with the tokenizer's version: another version drops them all.
+    def token_rows(
+        self, version: str
+    ) -> Iterator[tuple[str, str, str | None, str | None, Passage | None]]:
+        """(passage id, article id, English tokens, Chinese tokens, passage) of every passage
+        in catalog order: the tokens when stored for ``version``, else ``None`` and the
+        passage (to tokenize)."""
+        current = self.get_meta("tokens_version") == version
+        if not current:
+            try:
+                with self._db:
+                    self._db.execute("DELETE FROM tokens")
+                    self._db.execute(
+                        "INSERT INTO meta (key, value) VALUES ('tokens_version', ?) "
+                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                        (version,),
+                    )
+                current = True
+            except sqlite3.Error:  # a read-only data directory: every passage is tokenized
+                pass
+        if current:
+            rows = self._db.execute(
+                "SELECT p.id, p.article_id, t.en, t.zh, CASE WHEN t.passage_id IS NULL "
+                "THEN p.data END FROM passages p LEFT JOIN tokens t ON t.passage_id = p.id "
+                "ORDER BY p.article_id, p.ord"
+            )
+        else:
+            rows = self._db.execute(
+                "SELECT id, article_id, NULL, NULL, data FROM passages ORDER BY article_id, ord"
+            )
+        for pid, aid, en, zh, data in rows:
+            yield pid, aid, en, zh, None if data is None else Passage.from_dict(json.loads(data))
+
+    def put_tokens(self, rows: list[tuple[str, str, str, str]]) -> None:
+        """(passage id, article id, English tokens, Chinese tokens) rows."""
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO tokens (passage_id, article_id, en, zh) "
+                "VALUES (?, ?, ?, ?)",
+                rows,
+            )
 
     def counts(self) -> tuple[int, int]:
         """(articles, passages)."""

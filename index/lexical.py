@@ -64,6 +64,13 @@ def tokenize(text: str, *, bigrams: bool = True) -> list[str]:
     return out
 
 
+def tokenizer_version() -> str:
+    """Changes whenever :func:`tokenize` may give other tokens (stored tokens are then redone)."""
+    from importlib.metadata import version
+
+    return f"1/jieba-{_jieba().__version__}/pystemmer-{version('PyStemmer')}"
+
+
 @dataclass
 class _SideIndex:
     ids: list[str]
@@ -80,12 +87,21 @@ class LexicalIndex:
     @classmethod
     def build(cls, docs: Iterable[tuple[str, str, str]], stamp: str = "") -> LexicalIndex:
         """``docs``: (passage id, English text, Chinese text)."""
+        return cls.from_tokens(
+            ((pid, tokenize(en) if en else [], tokenize(zh) if zh else []) for pid, en, zh in docs),
+            stamp,
+        )
+
+    @classmethod
+    def from_tokens(
+        cls, docs: Iterable[tuple[str, list[str], list[str]]], stamp: str = ""
+    ) -> LexicalIndex:
+        """``docs``: (passage id, English tokens, Chinese tokens), as :func:`tokenize` made them."""
         import bm25s
 
         per_side: dict[str, tuple[list[str], list[list[str]]]] = {s: ([], []) for s in SIDES}
         for pid, en, zh in docs:
-            for side, text in (("en", en), ("zh", zh)):
-                toks = tokenize(text) if text else []
+            for side, toks in (("en", en), ("zh", zh)):
                 if toks:
                     per_side[side][0].append(pid)
                     per_side[side][1].append(toks)

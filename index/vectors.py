@@ -2,11 +2,12 @@
 
 Record ids are ``<passage-id>|en`` (collection ``passages_en``) and ``<passage-id>|zh``
 (``passages_zh``); metadata carries the passage id, article id, side and the date as an
-integer (YYYYMMDD) for range filters. One collection per side because Chroma's metadata filter
-makes a search cost grow with the collection (a ``side`` filter made each search ~10x slower at
-54k vectors; docs/benchmarks.md). An index from before (one ``passages`` collection) is copied
-over, vectors and all, the first time it is opened. Embedded (``PersistentClient`` under the
-data directory) by default, a ``chroma run`` server when a host is configured.
+integer (YYYYMMDD) for range filters; the text itself is only in the catalog. One collection
+per side because Chroma's metadata filter makes a search cost grow with the collection (a
+``side`` filter made each search ~10x slower at 54k vectors; docs/benchmarks.md). An index
+from before (one ``passages`` collection) is copied over, vectors and all, the first time it
+is opened. Embedded (``PersistentClient`` under the data directory) by default, a
+``chroma run`` server when a host is configured.
 """
 
 from __future__ import annotations
@@ -129,16 +130,13 @@ class VectorStore:
         old = self._client.get_collection(LEGACY_COLLECTION)
         total = int(old.count())
         for start in range(0, total, 1000):
-            got = old.get(
-                include=["embeddings", "documents", "metadatas"], limit=1000, offset=start
-            )
+            got = old.get(include=["embeddings", "metadatas"], limit=1000, offset=start)
             for side, col in self._cols.items():
                 keep = [i for i, m in enumerate(got["metadatas"]) if m.get("side") == side]
                 if keep:
                     col.upsert(
                         ids=[got["ids"][i] for i in keep],
                         embeddings=np.asarray([got["embeddings"][i] for i in keep], np.float32),
-                        documents=[got["documents"][i] for i in keep],
                         metadatas=[got["metadatas"][i] for i in keep],
                     )
         self._client.delete_collection(LEGACY_COLLECTION)
@@ -171,13 +169,12 @@ class VectorStore:
                 col.delete(where={"article_id": article_id})
 
     def add(
-        self,
-        ids: Sequence[str],
-        vectors: Vectors,
-        documents: Sequence[str],
-        metadatas: Sequence[dict[str, Any]],
+        self, ids: Sequence[str], vectors: Vectors, metadatas: Sequence[dict[str, Any]]
     ) -> None:
-        """Upsert records; each goes to its side's collection (``metadata["side"]``)."""
+        """Upsert records; each goes to its side's collection (``metadata["side"]``).
+
+        No documents: the catalog holds the text, and Chroma's full-text index of documents
+        took half of each upsert (16,851 records: 17-20 s with documents, 9 s without)."""
         array = np.asarray(vectors, dtype=np.float32)
         for side, col in self._cols.items():
             rows = [i for i, m in enumerate(metadatas) if m["side"] == side]
@@ -187,7 +184,6 @@ class VectorStore:
                     col.upsert(
                         ids=[ids[i] for i in part],
                         embeddings=array[part],
-                        documents=[documents[i] for i in part],
                         metadatas=[metadatas[i] for i in part],
                     )
 

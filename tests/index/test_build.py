@@ -222,7 +222,6 @@ def test_orphan_vectors_from_a_killed_build_are_removed(tmp_path: Path, corpus: 
     indexer.vectors.add(
         ["ghost#p1|en"],
         vec,
-        ["stray"],
         [{"passage_id": "ghost#p1", "article_id": "ghost", "side": "en", "date": 0, "order": 1}],
     )
     # and vectors lost for an indexed article

@@ -1,0 +1,116 @@
+"""Lexical tokens kept in the catalog: a rebuild after a change tokenizes only what changed."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import index.build
+from index import lexical
+from index.build import Indexer, load_lexical
+from index.catalog import Catalog
+from index.lexical import LexicalIndex, tokenize
+from index.settings import Settings
+from tests.fakes import HashEmbedder
+
+ROOT = Path(__file__).resolve().parents[2]
+RAW = ROOT.parent / "shared" / "data" / "rmrb-zh"
+QUERIES = [
+    "Jinzhou electric furnace factory vacuum smelting",
+    "锦州电炉厂 真空冶炼设备",
+    "稀土金属",
+    "济宁日报创刊",
+    "rare earth metals 1965",
+]
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    src = tmp_path / "corpus"
+    src.mkdir()
+    for f in (ROOT / "seeds").iterdir():
+        shutil.copy(f, src / f.name)
+    shutil.copy(sorted(RAW.glob("*.md"))[0], src)
+    return src
+
+
+class CountingTokenize:
+    def __init__(self) -> None:
+        self.texts = 0
+
+    def __call__(self, text: str, *, bigrams: bool = True) -> list[str]:
+        self.texts += 1
+        return tokenize(text, bigrams=bigrams)
+
+
+def _token_table(catalog: Catalog) -> dict[str, tuple[str, str]]:
+    db = sqlite3.connect(catalog.path)
+    try:
+        return {
+            pid: (en, zh) for pid, en, zh in db.execute("SELECT passage_id, en, zh FROM tokens")
+        }
+    finally:
+        db.close()
+
+
+def test_stored_tokens_are_the_tokenizers_and_give_the_same_index(
+    tmp_path: Path, corpus: Path
+) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    indexer = Indexer(settings, HashEmbedder())
+    indexer.run([corpus], progress=False)
+    catalog = indexer.catalog
+    table = _token_table(catalog)
+    passages = list(catalog.iter_passages())
+    assert set(table) == {p.id for p in passages}
+    for p in passages:
+        assert table[p.id] == (" ".join(tokenize(p.text_en)), " ".join(tokenize(p.text_zh)))
+    # The index assembled from stored tokens ranks exactly like one tokenized from the texts.
+    from_store = LexicalIndex.from_tokens(index.build.passage_tokens(catalog))
+    from_texts = LexicalIndex.build((p.id, p.text_en, p.text_zh) for p in passages)
+    for q in QUERIES:
+        assert from_store.search(q, 10) == from_texts.search(q, 10), q
+        assert from_store.search(q, 10)["zh"] or from_store.search(q, 10)["en"]
+
+
+def test_a_change_tokenizes_only_the_new_passages(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    Indexer(settings, HashEmbedder()).run([corpus], progress=False)
+    counting = CountingTokenize()
+    monkeypatch.setattr(index.build, "tokenize", counting)
+    extra = sorted(RAW.glob("*.md"))[1]
+    shutil.copy(extra, corpus)
+    indexer = Indexer(settings, HashEmbedder())
+    report = indexer.run([corpus], progress=False)
+    assert report.added == 1
+    new = indexer.catalog.passages_of(extra.stem)
+    assert new and counting.texts == sum(bool(p.text_en) + bool(p.text_zh) for p in new)
+    # ...and the rebuilt index finds the new article.
+    lex = load_lexical(settings, indexer.catalog)
+    title = new[0].text_zh[:12]
+    assert lex.search(title, 3)["zh"][0][0].startswith(extra.stem)
+    # Removing the file removes its stored tokens with its passages.
+    (corpus / extra.name).unlink()
+    Indexer(settings, HashEmbedder()).run([corpus], progress=False)
+    assert not [pid for pid in _token_table(indexer.catalog) if pid.startswith(extra.stem)]
+
+
+def test_another_tokenizer_version_redoes_every_passage(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    indexer = Indexer(settings, HashEmbedder())
+    indexer.run([corpus], progress=False)
+    counting = CountingTokenize()
+    monkeypatch.setattr(index.build, "tokenize", counting)
+    index.build.passage_tokens(indexer.catalog)
+    assert counting.texts == 0  # all stored
+    monkeypatch.setattr(index.build, "tokenizer_version", lambda: lexical.tokenizer_version() + "x")
+    index.build.passage_tokens(indexer.catalog)
+    sides = sum(bool(p.text_en) + bool(p.text_zh) for p in indexer.catalog.iter_passages())
+    assert counting.texts == sides
