@@ -59,6 +59,12 @@ def start_server(data: Path, concurrency: str) -> tuple[subprocess.Popen[bytes],
     sys.exit("server did not answer within 300 s")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time used so far by process ``pid`` (and its threads)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -144,13 +150,14 @@ def run(url: str, users: int, per_user: int, client_kind: str = "gradio") -> dic
     return out
 
 
-def report(name: str, res: dict[str, Any], rss: float | None) -> str:
+def report(name: str, res: dict[str, Any], rss: float | None, cpu: float | None) -> str:
     lat = res["latency"] or [float("nan")]
     done = len(res["latency"])
+    per_q = "-" if cpu is None or not done else f"{1000 * cpu / done:.0f}"
     return (
         f"| {name} | {done} | {len(res['errors'])} | {median(lat):.2f} | "
         f"{percentile(lat, 0.95):.2f} | {max(lat):.2f} | {done / res['wall']:.1f} | "
-        f"{res['wall']:.1f} | {'-' if rss is None else f'{rss:.0f}'} |"
+        f"{res['wall']:.1f} | {per_q} | {'-' if rss is None else f'{rss:.0f}'} |"
     )
 
 
@@ -180,9 +187,11 @@ def main() -> None:
     setup()
     print(machine())
     head = "| server | answered | errors | p50 s | p95 s | max s | questions/s | wall s |"
+    head += " server CPU ms/question |"
     rows = []
     if args.url:
-        rows.append(report(args.url, run(args.url, args.users, args.questions, args.client), None))
+        res = run(args.url, args.users, args.questions, args.client)
+        rows.append(report(args.url, res, None, None))
     else:
         data = args.data_dir or next(
             (d for k in ("10k", "1k") if (d := BENCH_DATA / f"index-{k}" / "data").exists()), None
@@ -193,18 +202,20 @@ def main() -> None:
         for limit in args.concurrency:
             proc, url = start_server(data, limit)
             try:
+                cpu0 = cpu_seconds(proc.pid)
                 res = run(url, args.users, args.questions, args.client)
+                cpu = cpu_seconds(proc.pid) - cpu0
                 rss = peak_rss_mb(proc.pid)
             finally:
                 proc.terminate()
                 proc.wait(timeout=30)
-            rows.append(report(f"concurrency_limit={limit}, {args.client}", res, rss))
+            rows.append(report(f"concurrency_limit={limit}, {args.client}", res, rss, cpu))
             for e in sorted(set(res["errors"]))[:5]:
                 print(f"  error ({res['errors'].count(e)}x): {e}", file=sys.stderr)
             print(rows[-1], file=sys.stderr, flush=True)
     print(f"{args.users} students x {args.questions} questions, started together")
     print(head + " server peak RSS MB |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     print("\n".join(rows))
     print(load_note())
 

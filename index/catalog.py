@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from index.records import Article, Passage
+from index.records import Article, Passage, PassageFacts
 
 SCHEMA_VERSION = "1"
 
@@ -52,6 +53,8 @@ class Catalog:
         try:
             # Serialized SQLite: one connection may serve the web server's worker threads.
             self._db = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+            self._local = threading.local()
+            self._readers: list[sqlite3.Connection] = []
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.executescript(_SCHEMA)
             version = self.get_meta("schema_version")
@@ -69,11 +72,23 @@ class Catalog:
             )
 
     def close(self) -> None:
+        for reader in self._readers:
+            reader.close()
         self._db.close()
+
+    def _reader(self) -> sqlite3.Connection:
+        """This thread's own read connection. The web server's workers read at once (WAL
+        lets them); through one shared connection they queued on its lock."""
+        db: sqlite3.Connection | None = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+            self._local.db = db
+            self._readers.append(db)
+        return db
 
     # meta -------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
-        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        row = self._reader().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
 
     def set_meta(self, key: str, value: str) -> None:
@@ -129,9 +144,11 @@ class Catalog:
 
     # reading ----------------------------------------------------------------------------
     def article(self, article_id: str) -> Article | None:
-        row = self._db.execute(
-            "SELECT article FROM files WHERE article_id = ?", (article_id,)
-        ).fetchone()
+        row = (
+            self._reader()
+            .execute("SELECT article FROM files WHERE article_id = ?", (article_id,))
+            .fetchone()
+        )
         return None if row is None else Article.from_dict(json.loads(row[0]))
 
     def iter_articles(self) -> Iterator[Article]:
@@ -139,13 +156,13 @@ class Catalog:
             yield Article.from_dict(json.loads(data))
 
     def passages_of(self, article_id: str) -> list[Passage]:
-        rows = self._db.execute(
+        rows = self._reader().execute(
             "SELECT data FROM passages WHERE article_id = ? ORDER BY ord", (article_id,)
         )
         return [Passage.from_dict(json.loads(r[0])) for r in rows]
 
     def passage(self, pid: str) -> Passage | None:
-        row = self._db.execute("SELECT data FROM passages WHERE id = ?", (pid,)).fetchone()
+        row = self._reader().execute("SELECT data FROM passages WHERE id = ?", (pid,)).fetchone()
         return None if row is None else Passage.from_dict(json.loads(row[0]))
 
     def passages(self, ids: list[str]) -> dict[str, Passage]:
@@ -153,12 +170,24 @@ class Catalog:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            for (data,) in self._db.execute(
+            for (data,) in self._reader().execute(
                 f"SELECT data FROM passages WHERE id IN ({marks})", chunk
             ):
                 p = Passage.from_dict(json.loads(data))
                 out[p.id] = p
         return out
+
+    def facts(self) -> dict[str, PassageFacts]:
+        """Every passage's article, date and sides (0.5 s and ~20 MB at 100k passages)."""
+        rows = self._db.execute(
+            "SELECT id, article_id, json_extract(data, '$.date'), "
+            "json_extract(data, '$.text_en') != '', json_extract(data, '$.text_zh') != '' "
+            "FROM passages"
+        )
+        return {
+            pid: PassageFacts(aid, date or "", bool(en), bool(zh))
+            for pid, aid, date, en, zh in rows
+        }
 
     def iter_passages(self) -> Iterator[Passage]:
         for (data,) in self._db.execute("SELECT data FROM passages ORDER BY article_id, ord"):

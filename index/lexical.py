@@ -77,6 +77,17 @@ class _SideIndex:
     model: Any  # bm25s.BM25
 
 
+def _top(scores: np.ndarray, k: int) -> list[int]:
+    """Rows of the ``k`` highest positive scores, best first (ties by row). A partial sort:
+    a full one of 100k scores per side was ~4 ms per question."""
+    positive = np.flatnonzero(scores > 0)
+    if len(positive) > k:  # keep every row scoring at least the k-th best (ties included)
+        kth = -np.partition(-scores[positive], k - 1)[k - 1]
+        positive = positive[scores[positive] >= kth]
+    order = np.lexsort((positive, -scores[positive]))
+    return [int(i) for i in positive[order][:k]]
+
+
 class LexicalIndex:
     """One BM25 index per language side; each maps document rows back to passage ids."""
 
@@ -130,8 +141,7 @@ class LexicalIndex:
                 results[side] = []
                 continue
             scores = idx.model.get_scores(known)
-            top = np.argsort(-scores)[:k]
-            results[side] = [(idx.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+            results[side] = [(idx.ids[i], float(scores[i])) for i in _top(scores, k)]
         return results
 
     def idf(self, token: str) -> float:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,18 @@ class Passage:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Passage:
         return cls(**data)
+
+
+class PassageFacts(NamedTuple):
+    """What ranking needs of a passage, kept in memory for every passage (compact: a tuple)."""
+
+    article_id: str
+    date: str
+    has_en: bool
+    has_zh: bool
+
+    def has(self, side: str) -> bool:
+        return self.has_en if side == "en" else self.has_zh
 
 
 def passage_id(article_id: str, order: int) -> str:

@@ -205,6 +205,26 @@ class VectorStore:
         article_id: str | None = None,
     ) -> list[Hit]:
         """The ``k`` nearest records of one side (or of each side, merged by score)."""
+        hits: list[Hit] = []
+        for name in [side] if side else list(self._cols):
+            hits += self.search_many(
+                [vector], k, side=name, date_from=date_from, date_to=date_to, article_id=article_id
+            )[0]
+        hits.sort(key=lambda h: -h.score)
+        return hits[:k]
+
+    def search_many(
+        self,
+        vectors: Sequence[Vectors],
+        k: int,
+        *,
+        side: str,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        article_id: str | None = None,
+    ) -> list[list[Hit]]:
+        """The ``k`` nearest records of ``side`` for each query vector, in one Chroma call.
+        Passage ids come from the record ids (no metadata read)."""
         clauses: list[dict[str, Any]] = []
         if date_from:
             clauses.append({"date": {"$gte": date_int(date_from)}})
@@ -217,19 +237,16 @@ class VectorStore:
             where = clauses[0]
         elif clauses:
             where = {"$and": clauses}
-        query = np.asarray(vector, dtype=np.float32).reshape(1, -1)
-        hits: list[Hit] = []
-        for name in [side] if side else list(self._cols):
-            col = self._cols[name]
-            with self._reachable():
-                # Chroma returns fewer than k when the collection (or filter) holds fewer.
-                res = col.query(
-                    query_embeddings=query,
-                    n_results=k,
-                    where=where,
-                    include=["metadatas", "distances"],
-                )
-            for meta, dist in zip(res["metadatas"][0], res["distances"][0], strict=True):
-                hits.append(Hit(str(meta["passage_id"]), str(meta["side"]), 1 - float(dist)))
-        hits.sort(key=lambda h: -h.score)
-        return hits[:k]
+        queries = np.asarray(vectors, dtype=np.float32).reshape(len(vectors), -1)
+        with self._reachable():
+            # Chroma returns fewer than k when the collection (or filter) holds fewer.
+            res = self._cols[side].query(
+                query_embeddings=queries, n_results=k, where=where, include=["distances"]
+            )
+        return [
+            [
+                Hit(rid.rsplit("|", 1)[0], side, 1 - float(dist))
+                for rid, dist in zip(ids, dists, strict=True)
+            ]
+            for ids, dists in zip(res["ids"], res["distances"], strict=True)
+        ]

@@ -26,15 +26,16 @@ reads) is the one of the list that ranked the passage.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
 from index.catalog import Catalog
 from index.embedder import Embedder, Vectors
 from index.lexical import SIDES, LexicalIndex
-from index.records import Passage
+from index.records import Passage, PassageFacts
 from index.vectors import VectorStore
 from qa.centring import centred_query
 from qa.glossary import Glossary
@@ -46,13 +47,21 @@ GAMMA = 0.1
 CROSS_LEXICAL = 0.2
 
 
+class _Dated(Protocol):
+    @property
+    def article_id(self) -> str: ...
+
+    @property
+    def date(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class Filters:
     date_from: str | None = None
     date_to: str | None = None
     article_id: str | None = None
 
-    def admits(self, p: Passage) -> bool:
+    def admits(self, p: _Dated) -> bool:
         if self.article_id and p.article_id != self.article_id:
             return False
         if self.date_from and (not p.date or p.date < self.date_from):
@@ -77,12 +86,17 @@ class Retriever:
         lexical: LexicalIndex,
         catalog: Catalog,
         glossary: Glossary | None = None,
+        facts: Mapping[str, PassageFacts] | None = None,
     ) -> None:
         self.embedder = embedder
         self.vectors = vectors
         self.lexical = lexical
         self.catalog = catalog
         self.glossary = glossary or Glossary(())
+        # Ranking reads these in-memory facts; only the top k passages are read from the
+        # catalog (reading every candidate, ~350 per question, was a quarter of the server's
+        # time under load: docs/benchmarks.md).
+        self.facts = facts if facts is not None else catalog.facts()
 
     def search(
         self,
@@ -112,15 +126,15 @@ class Retriever:
                 queries = [("dense", qv)]
                 if side != language:
                     queries.append(("cross", centred_query(self.embedder, qv, language)))
-                for kind, vector in queries:
-                    hits = self.vectors.search(
-                        vector,
-                        depth,
-                        side=side,
-                        date_from=filters.date_from,
-                        date_to=filters.date_to,
-                        article_id=filters.article_id,
-                    )
+                per_query = self.vectors.search_many(
+                    [vector for _, vector in queries],
+                    depth,
+                    side=side,
+                    date_from=filters.date_from,
+                    date_to=filters.date_to,
+                    article_id=filters.article_id,
+                )
+                for (kind, _), hits in zip(queries, per_query, strict=True):
                     lists[(kind, side)] = [(h.passage_id, h.score) for h in hits]
         if mode in ("hybrid", "lexical"):
             query = " ".join([question, *self.glossary.expand(question)])
@@ -137,14 +151,13 @@ class Retriever:
             for pid, score in ranked:
                 best[pid] = max(best.get(pid, 0.0), score)
         candidates = sorted({pid for ranked in lists.values() for pid, _ in ranked})
-        passages = self.catalog.passages(candidates)
         other = "zh" if language == "en" else "en"
-        scored: list[Scored] = []
+        ranked_all: list[tuple[float, str, float]] = []  # (fused, passage id, dense z)
         for pid in candidates:
-            p = passages.get(pid)
-            if p is None or not filters.admits(p):
+            f = self.facts.get(pid)
+            if f is None or not filters.admits(f):
                 continue
-            own = bool(p.text(language)) and language in sides
+            own = f.has(language) and language in sides
             same, diff = (language, other) if own else (other, language)
 
             def part(kind: str, side: str, pid: str = pid) -> float:
@@ -161,17 +174,21 @@ class Retriever:
                 fused = alpha * dense + (1 - alpha) * lexical
             else:
                 fused = dense + CROSS_LEXICAL * lexical
-            scored.append(
-                Scored(
-                    p,
-                    fused,
-                    raw["dense"].get(pid, 0.0),
-                    raw["lexical"].get(pid, 0.0),
-                    part(ranked_by, same),
-                )
+            ranked_all.append((fused, pid, part(ranked_by, same)))
+        ranked_all.sort(key=lambda t: (-t[0], t[1]))
+        top = ranked_all[:k]
+        passages = self.catalog.passages([pid for _, pid, _ in top])
+        return [
+            Scored(
+                passages[pid],
+                fused,
+                raw["dense"].get(pid, 0.0),
+                raw["lexical"].get(pid, 0.0),
+                dense_z,
             )
-        scored.sort(key=lambda s: (-s.score, s.passage.id))
-        return scored[:k]
+            for fused, pid, dense_z in top
+            if pid in passages  # gone since the facts were read (a re-index): skipped
+        ]
 
 
 def _zscores(hits: list[tuple[str, float]]) -> dict[str, float]:

@@ -120,7 +120,12 @@ class Assistant:
     @property
     def retriever(self) -> Retriever:
         return Retriever(
-            self.embedder, self.index.vectors, self.index.lexical, self.index.catalog, self.glossary
+            self.embedder,
+            self.index.vectors,
+            self.index.lexical,
+            self.index.catalog,
+            self.glossary,
+            self.index.facts,
         )
 
     def evidence(self, question: str, hit: Scored, language: str = "") -> Evidence:

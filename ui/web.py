@@ -43,11 +43,12 @@ def export_markdown(answers: list[dict[str, Any]], base_url: str = "") -> str:
     return "\n".join(out)
 
 
-# Questions answered at once. An answer is CPU work (embedding the question, the searches), so
-# more than the cores only adds waiting; 2 lets one answer's Chroma and SQLite waits overlap with
-# another's compute. Measured with bench/load.py (docs/benchmarks.md); Gradio's own variable
-# GRADIO_DEFAULT_CONCURRENCY_LIMIT overrides it.
-CONCURRENCY = 2
+# Questions answered at once. The questions in flight share model calls (qa/coalesce.py), so
+# more of them at once means bigger, cheaper batches: with 40 students x 5 questions on the
+# 100k-passage index the server spent 92 ms of CPU per question at 2, 70 at 8, 64 at 16, 50 at
+# 32 and 48, 56 at 64 (bench/load.py, docs/benchmarks.md). 32 leaves 8 of the server's 40
+# worker threads for passage pages. Gradio's own GRADIO_DEFAULT_CONCURRENCY_LIMIT overrides it.
+CONCURRENCY = 32
 # Questions waiting beyond this get "queue full" at once instead of an ever longer wait; 100 is
 # over twice a class of 40 with one question each in flight.
 QUEUE_MAX = 100

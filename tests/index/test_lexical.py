@@ -26,3 +26,19 @@ def test_generations_replace_each_other_and_concurrent_saves_agree(tmp_path: Pat
     LexicalIndex.build([*DOCS, ("b#p1", "Another text.", "")], stamp="2").save(folder)
     assert sorted(p.name for p in folder.iterdir()) == ["g2"]
     assert LexicalIndex.load(folder, "1") is None
+
+
+def test_top_k_matches_a_full_sort() -> None:
+    """The partial sort against an independent oracle (Python's sorted), ties included."""
+    import numpy as np
+
+    from index.lexical import _top
+
+    rng = np.random.default_rng(0)
+    for _ in range(300):
+        n = int(rng.integers(1, 400))
+        scores = rng.integers(0, 6, n) * rng.choice([1.0, 0.5], n)
+        scores[rng.random(n) < 0.4] = 0
+        k = int(rng.integers(1, 80))
+        oracle = [i for i in sorted(range(n), key=lambda i: (-scores[i], i)) if scores[i] > 0][:k]
+        assert _top(scores, k) == oracle

@@ -207,3 +207,37 @@ def test_bad_auth_value_is_one_clear_line(served_data: Path) -> None:
     assert done.stderr.strip() == (
         "archive-qa: --auth: expected USER:PASS with a non-empty user and password"
     )
+
+
+def _ask_http(url: str, question: str) -> list[Any]:
+    """One question through Gradio's REST API: POST, then read the event stream."""
+    body = json.dumps({"data": [question, [], "", ""]}).encode()
+    post = urllib.request.Request(
+        url + "/gradio_api/call/ask", body, {"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(post, timeout=60) as r:
+        event = json.loads(r.read())["event_id"]
+    with urllib.request.urlopen(f"{url}/gradio_api/call/ask/{event}", timeout=120) as r:
+        lines = r.read().decode("utf-8").splitlines()
+    assert "event: complete" in lines, lines[:4]
+    return list(json.loads(lines[lines.index("event: complete") + 1].removeprefix("data: ")))
+
+
+def test_students_asking_at_once_each_get_their_own_answer(server: str) -> None:
+    """Questions asked at the same moment share model calls (qa/coalesce.py): each student
+    must still get the answer to their own question, the same as when asked alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    rows = [json.loads(x) for x in (ROOT / "tests/qa/dev_seeds.jsonl").read_text().splitlines()]
+    questions = [r["question"] for r in rows][:24]
+    alone = {q: _ask_http(server, q) for q in questions}
+    with ThreadPoolExecutor(len(questions)) as pool:
+        answers = list(pool.map(lambda q: _ask_http(server, q), questions))
+    together = dict(zip(questions, answers, strict=True))
+    for q in questions:
+        chat, cards = together[q][0], together[q][1]
+        assert chat[0]["content"] == alone[q][0][0]["content"]  # the question asked
+        assert chat[-1]["content"] == alone[q][0][-1]["content"], q  # its answer
+        assert cards == alone[q][1]
+    answered = [q for q in questions if "[1]" in str(together[q][0][-1]["content"])]
+    assert len(answered) >= 18
