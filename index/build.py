@@ -25,6 +25,8 @@ from index.passages import make_passages
 from index.reader import ArticleError, decode, parse_article
 from index.records import Article, Passage
 from index.settings import Settings
+from index.tokenpool import MIN_PASSAGES as TOKEN_POOL_MIN
+from index.tokenpool import TokenPool
 from index.vectors import StoreError, VectorStore, date_int, forget_clients
 
 ARTICLE_SUFFIXES = (".txt", ".md")
@@ -107,7 +109,8 @@ def passage_tokens(catalog: Catalog) -> list[tuple[str, list[str], list[str]]]:
     tokenized now and stored, so a rebuild after a change costs only what changed."""
     out: list[tuple[str, list[str], list[str]]] = []
     fresh: list[tuple[str, str, str, str]] = []
-    for pid, aid, en, zh, passage in catalog.token_rows(tokenizer_version()):
+    version = tokenizer_version()
+    for pid, aid, en, zh, passage in catalog.token_rows(version):
         if passage is None:
             out.append((pid, (en or "").split(), (zh or "").split()))
             continue
@@ -117,7 +120,7 @@ def passage_tokens(catalog: Catalog) -> list[tuple[str, list[str], list[str]]]:
         fresh.append((pid, aid, " ".join(en_toks), " ".join(zh_toks)))
     if fresh:
         with contextlib.suppress(sqlite3.Error):  # read-only: they are redone next time
-            catalog.put_tokens(fresh)
+            catalog.put_tokens(version, fresh)
     return out
 
 
@@ -165,6 +168,7 @@ class Indexer:
             forget_clients()
             self.vectors = VectorStore(settings, embedder.model_id, embedder.dimension)
         self.rebuild = rebuild or (known_model not in (None, embedder.model_id))
+        self.token_pool_min = TOKEN_POOL_MIN
         self.catalog.set_meta("model_id", embedder.model_id)
 
     def _set_aside(self, path: Path) -> None:
@@ -259,8 +263,21 @@ class Indexer:
         total = sum(1 for p in pending for ps in p.passages for s in ("en", "zh") if ps.text(s))
         show = sys.stderr.isatty() if progress is None else progress
         bar = tqdm(total=total, unit="text", desc="embedding", disable=not show or total == 0)
+        # Lexical tokens are made in worker processes while each group is embedded.
+        pool = TokenPool.for_build(
+            sum(len(p.passages) for p in pending), minimum=self.token_pool_min
+        )
         try:
             for group in _groups(pending, EMBED_BATCH_PASSAGES):
+                job = None
+                if pool is not None:
+                    job = pool.submit(
+                        [
+                            (ps.id, ps.article_id, ps.text_en, ps.text_zh)
+                            for item in group
+                            for ps in item.passages
+                        ]
+                    )
                 ids: list[str] = []
                 docs: list[str] = []
                 metas: list[dict[str, Any]] = []
@@ -293,8 +310,13 @@ class Indexer:
                 # Catalog rows only after their vectors are stored (see the module docstring).
                 for item in group:
                     self.catalog.put(item.path, item.sha, item.article, item.passages)
+                tokens = job.result() if job is not None else None
+                if tokens:  # after the passages' rows: a kill in between only costs time
+                    self.catalog.put_tokens(tokenizer_version(), tokens)
         finally:
             bar.close()
+            if pool is not None:
+                pool.close()
 
 
 def _groups(items: Iterable[_Pending], size: int) -> Iterable[list[_Pending]]:

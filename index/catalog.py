@@ -203,19 +203,12 @@ class Catalog:
         """(passage id, article id, English tokens, Chinese tokens, passage) of every passage
         in catalog order: the tokens when stored for ``version``, else ``None`` and the
         passage (to tokenize)."""
-        current = self.get_meta("tokens_version") == version
-        if not current:
-            try:
-                with self._db:
-                    self._db.execute("DELETE FROM tokens")
-                    self._db.execute(
-                        "INSERT INTO meta (key, value) VALUES ('tokens_version', ?) "
-                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                        (version,),
-                    )
-                current = True
-            except sqlite3.Error:  # a read-only data directory: every passage is tokenized
-                pass
+        try:
+            with self._db:
+                self._use_tokens_version(version)
+            current = True
+        except sqlite3.Error:  # a read-only data directory: tokenize what is not stored
+            current = self.get_meta("tokens_version") == version
         if current:
             rows = self._db.execute(
                 "SELECT p.id, p.article_id, t.en, t.zh, CASE WHEN t.passage_id IS NULL "
@@ -229,14 +222,28 @@ class Catalog:
         for pid, aid, en, zh, data in rows:
             yield pid, aid, en, zh, None if data is None else Passage.from_dict(json.loads(data))
 
-    def put_tokens(self, rows: list[tuple[str, str, str, str]]) -> None:
-        """(passage id, article id, English tokens, Chinese tokens) rows."""
+    def put_tokens(self, version: str, rows: list[tuple[str, str, str, str]]) -> None:
+        """(passage id, article id, English tokens, Chinese tokens) rows made by tokenizer
+        ``version``."""
         with self._db:
+            self._use_tokens_version(version)
             self._db.executemany(
                 "INSERT OR REPLACE INTO tokens (passage_id, article_id, en, zh) "
                 "VALUES (?, ?, ?, ?)",
                 rows,
             )
+
+    def _use_tokens_version(self, version: str) -> None:
+        """Inside a transaction: stored tokens of another tokenizer version are dropped."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'tokens_version'").fetchone()
+        if row is not None and row[0] == version:
+            return
+        self._db.execute("DELETE FROM tokens")
+        self._db.execute(
+            "INSERT INTO meta (key, value) VALUES ('tokens_version', ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (version,),
+        )
 
     def counts(self) -> tuple[int, int]:
         """(articles, passages)."""

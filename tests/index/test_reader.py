@@ -179,3 +179,16 @@ def test_hostile_text_is_kept_verbatim_as_text() -> None:
     assert "<script>alert('xss')</script>" in a.paragraphs_en[0]
     assert "[here](javascript:alert(2))" in a.paragraphs_en[1]
     assert a.title_zh == "<b>敌意</b>文章"
+
+
+def test_control_characters_are_unicodes_cc_but_breaks_and_tab() -> None:
+    """The regex against its oracle: every code point's Unicode category."""
+    import sys
+    import unicodedata
+
+    from index.reader import CONTROL_CHARS
+
+    for cp in range(sys.maxunicode + 1):
+        ch = chr(cp)
+        expected = unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f"
+        assert bool(CONTROL_CHARS.fullmatch(ch)) == expected, hex(cp)

@@ -114,3 +114,46 @@ def test_another_tokenizer_version_redoes_every_passage(
     index.build.passage_tokens(indexer.catalog)
     sides = sum(bool(p.text_en) + bool(p.text_zh) for p in indexer.catalog.iter_passages())
     assert counting.texts == sides
+
+
+def test_worker_processes_tokenize_while_the_build_embeds(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big build (here: forced) tokenizes in a process pool; the BM25 build at the end then
+    tokenizes nothing in the main process, and the stored tokens are the tokenizer's."""
+    counting = CountingTokenize()
+    monkeypatch.setattr(index.build, "tokenize", counting)  # the main process only
+    indexer = Indexer(Settings(data_dir=tmp_path / "data"), HashEmbedder())
+    indexer.token_pool_min = 0
+    indexer.run([corpus], progress=False)
+    assert counting.texts == 0
+    table = _token_table(indexer.catalog)
+    passages = list(indexer.catalog.iter_passages())
+    assert len(table) == len(passages) > 20
+    for p in passages:
+        assert table[p.id] == (" ".join(tokenize(p.text_en)), " ".join(tokenize(p.text_zh)))
+
+
+def test_a_failed_worker_costs_only_time(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from concurrent.futures import Future
+
+    from index.tokenpool import Job, TokenPool
+
+    def broken(self: TokenPool, rows: object) -> Job:
+        failed: Future[list[tuple[str, str, str, str]]] = Future()
+        failed.set_exception(RuntimeError("worker died"))
+        return Job([failed])
+
+    monkeypatch.setattr(TokenPool, "submit", broken)
+    counting = CountingTokenize()
+    monkeypatch.setattr(index.build, "tokenize", counting)
+    indexer = Indexer(Settings(data_dir=tmp_path / "data"), HashEmbedder())
+    indexer.token_pool_min = 0
+    report = indexer.run([corpus], progress=False)
+    assert report.skipped == [] and report.passages > 20
+    sides = sum(bool(p.text_en) + bool(p.text_zh) for p in indexer.catalog.iter_passages())
+    assert counting.texts == sides  # tokenized at the BM25 build instead
+    lex = load_lexical(indexer.settings, indexer.catalog)
+    assert lex.search("锦州电炉厂", 3)["zh"]
