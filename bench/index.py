@@ -159,9 +159,12 @@ class FreeEmbedder:
         return out / np.linalg.norm(out, axis=1, keepdims=True)
 
 
-def child_outside(corpus: Path, data: Path, profile_out: str = "") -> dict[str, Any]:
+def child_outside(
+    corpus: Path, data: Path, profile_out: str = "", pool: str = "auto"
+) -> dict[str, Any]:
     """Indexer.run with a free encoder into a scratch data dir: the pipeline's own cost
-    (read, parse, align, Chroma upserts, catalog, BM25). ``profile_out``: a cProfile dump."""
+    (read, parse, align, Chroma upserts, catalog, BM25). ``profile_out``: a cProfile dump.
+    ``pool``: "on" tokenizes in worker processes as a build on an accelerator does."""
     setup()
     from index.build import Indexer
     from index.settings import Settings
@@ -170,6 +173,10 @@ def child_outside(corpus: Path, data: Path, profile_out: str = "") -> dict[str, 
     settings = Settings.from_env(data_dir=data)
     emb = TimedEmbedder(FreeEmbedder())
     indexer = Indexer(settings, emb)
+    if pool == "on":
+        from index.tokenpool import MIN_PASSAGES
+
+        indexer.token_pool_min = MIN_PASSAGES
     profiler = None
     if profile_out:
         import cProfile
@@ -288,13 +295,16 @@ def _sample(texts: Path, k: int | None) -> tuple[Path, float]:
     return out, k / n
 
 
-def run_outside(n: int, profile: str = "") -> None:
+def run_outside(n: int, profile: str = "", pool: bool = False) -> None:
     """Only the pipeline's own cost (a free encoder), e.g. at 100k passages."""
     corpus = ensure_corpus(n)
     scratch = BENCH_DATA / f"outside-{label(n)}"
-    o = _run_child(sys.executable, "outside", str(corpus), str(scratch), profile)
+    o = _run_child(
+        sys.executable, "outside", str(corpus), str(scratch), profile, "on" if pool else "auto"
+    )
     print(
-        f"\n{n} target passages, free encoder: {o['passages']} passages, {o['texts']} texts in "
+        f"\n{n} target passages, free encoder{', token pool' if pool else ''}: "
+        f"{o['passages']} passages, {o['texts']} texts in "
         f"{o['seconds']:.1f} s: {1000 * o['seconds'] / o['passages']:.2f} ms per passage outside "
         f"the encoder ({o['passages'] / o['seconds']:.0f} passages/s), peak RSS "
         f"{o['rss_mb']:.0f} MB" + (f"; profile in {profile}" if profile else "")
@@ -400,6 +410,12 @@ def main() -> None:
         help="only the pipeline's cost outside the encoder (Indexer.run with a free encoder)",
     )
     ap.add_argument("--profile", default="", help="with --outside-only: write a cProfile dump")
+    ap.add_argument(
+        "--token-pool",
+        action="store_true",
+        help="with --outside-only: tokenize in worker processes, as a build with --device "
+        "cuda does (the CPU default tokenizes at the BM25 build)",
+    )
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -423,7 +439,7 @@ def main() -> None:
     print(machine())
     for n in args.passages:
         if args.outside_only:
-            run_outside(n, args.profile)
+            run_outside(n, args.profile, args.token_pool)
         else:
             run_size(n, peer, args.compare_texts)
 

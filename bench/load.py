@@ -1,16 +1,18 @@
 """Concurrent students against the web chat: latency, throughput and errors of `/ask`.
 
     .venv/bin/python bench/load.py [--users 40] [--questions 5] [--url URL]
-        [--data-dir DIR] [--concurrency 1 4]
+        [--data-dir DIR] [--concurrency 32 ...] [--client gradio|http]
 
 Without --url, starts ``archive-qa serve`` on 127.0.0.1 on a free port over an indexed data
 dir (default: the largest of data/bench/index-{10k,1k}/data from bench/index.py), once per
 ``--concurrency`` value, passed as Gradio's own ``GRADIO_DEFAULT_CONCURRENCY_LIMIT``
-environment variable, which overrides ui/web.py's CONCURRENCY (2). Each
-simulated student is a thread with its own ``gradio_client.Client`` that asks its questions
-one after another through api_name "/ask" (inputs: question, history, date_from, date_to,
-log_state). All students start together. Prints p50 / p95 / max latency per question,
-throughput, errors and the server's peak RSS.
+environment variable, which overrides ui/web.py's CONCURRENCY (32). Each simulated student
+is a thread that asks its questions one after another through api_name "/ask" (question,
+history, date_from, date_to), with its own ``gradio_client.Client`` or, with ``--client
+http``, as plain REST calls (lighter on the cores the clients share with the server). All
+students start together, with no think time; every question is a different one (200 for
+40 x 5), so no answer is asked for twice. Prints p50 / p95 / max latency per question,
+throughput, errors, the server's CPU time per question and its peak RSS.
 """
 
 from __future__ import annotations
@@ -173,8 +175,8 @@ def main() -> None:
     ap.add_argument(
         "--concurrency",
         nargs="+",
-        default=["2"],
-        help="GRADIO_DEFAULT_CONCURRENCY_LIMIT values to compare (default: 2, the app's own)",
+        default=["32"],
+        help="GRADIO_DEFAULT_CONCURRENCY_LIMIT values to compare (default: 32, the app's own)",
     )
     ap.add_argument(
         "--client",

@@ -168,7 +168,10 @@ class Indexer:
             forget_clients()
             self.vectors = VectorStore(settings, embedder.model_id, embedder.dimension)
         self.rebuild = rebuild or (known_model not in (None, embedder.model_id))
-        self.token_pool_min = TOKEN_POOL_MIN
+        # Tokenizing in worker processes pays where the encoder leaves the CPU free (a GPU).
+        # On the CPU the encoder already uses every core; there the tokens are made at the
+        # BM25 build (about 1.5% of the time), and a pool would only compete with the encoder.
+        self.token_pool_min: int | None = None if settings.device == "cpu" else TOKEN_POOL_MIN
         self.catalog.set_meta("model_id", embedder.model_id)
 
     def _set_aside(self, path: Path) -> None:
@@ -264,9 +267,11 @@ class Indexer:
         show = sys.stderr.isatty() if progress is None else progress
         bar = tqdm(total=total, unit="text", desc="embedding", disable=not show or total == 0)
         # Lexical tokens are made in worker processes while each group is embedded.
-        pool = TokenPool.for_build(
-            sum(len(p.passages) for p in pending), minimum=self.token_pool_min
-        )
+        pool = None
+        if self.token_pool_min is not None:
+            pool = TokenPool.for_build(
+                sum(len(p.passages) for p in pending), minimum=self.token_pool_min
+            )
         try:
             for group in _groups(pending, EMBED_BATCH_PASSAGES):
                 job = None

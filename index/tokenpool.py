@@ -2,10 +2,12 @@
 
 Tokenizing (jieba for Chinese) is over half of an index build's work outside the encoder
 (docs/benchmarks.md, "Indexing throughput"); done in the main process after embedding, it
-adds to the build time, most of all where the encoder is fast (a GPU). Here each embed group's
-passages go to worker processes first, and their tokens are stored in the catalog after the
-group is written, so the final BM25 build only assembles them. Anything that goes wrong here
-costs only time: passages without stored tokens are tokenized when the BM25 index is built.
+adds to the build time, most of all where the encoder is fast. The Indexer uses this pool
+when the device is not the CPU (a GPU leaves the cores free; on the CPU the encoder keeps
+them busy). Each embed group's passages go to worker processes first, and their tokens are
+stored in the catalog after the group is written, so the final BM25 build only assembles
+them. Anything that goes wrong here costs only time: passages without stored tokens are
+tokenized when the BM25 index is built.
 """
 
 from __future__ import annotations

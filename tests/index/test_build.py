@@ -12,8 +12,6 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-import pytest
-
 from index.build import Indexer
 from index.catalog import Catalog
 from index.embedder import Vectors
@@ -37,18 +35,6 @@ class CountingEmbedder(HashEmbedder):
     ) -> Vectors:
         self.embedded += len(texts)
         return super().embed_passages(texts, batch_size=batch_size, progress=progress)
-
-
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    src = tmp_path / "corpus"
-    src.mkdir()
-    for f in (ROOT / "seeds").iterdir():
-        shutil.copy(f, src / f.name)
-    for f in RAW.glob("*.md"):
-        shutil.copy(f, src / f.name)
-    shutil.copy(FIXTURES / "english_only.txt", src / "english_only.txt")
-    return src
 
 
 def _settings(tmp_path: Path) -> Settings:

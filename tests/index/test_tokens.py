@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from index.settings import Settings
 from tests.fakes import HashEmbedder
 
 ROOT = Path(__file__).resolve().parents[2]
-RAW = ROOT.parent / "shared" / "data" / "rmrb-zh"
+FIXTURES = ROOT / "tests" / "fixtures"
 QUERIES = [
     "Jinzhou electric furnace factory vacuum smelting",
     "锦州电炉厂 真空冶炼设备",
@@ -25,16 +24,6 @@ QUERIES = [
     "济宁日报创刊",
     "rare earth metals 1965",
 ]
-
-
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    src = tmp_path / "corpus"
-    src.mkdir()
-    for f in (ROOT / "seeds").iterdir():
-        shutil.copy(f, src / f.name)
-    shutil.copy(sorted(RAW.glob("*.md"))[0], src)
-    return src
 
 
 class CountingTokenize:
@@ -83,8 +72,10 @@ def test_a_change_tokenizes_only_the_new_passages(
     Indexer(settings, HashEmbedder()).run([corpus], progress=False)
     counting = CountingTokenize()
     monkeypatch.setattr(index.build, "tokenize", counting)
-    extra = sorted(RAW.glob("*.md"))[1]
-    shutil.copy(extra, corpus)
+    # A real article (the GBK fixture) with a sentence no other article has.
+    text = (FIXTURES / "gbk_article.md").read_bytes().decode("gb18030")
+    extra = corpus / "extra_article.md"
+    extra.write_text(text.replace("月内即可开工", "月内即可开工，并试制琉璃瓦"), encoding="utf-8")
     indexer = Indexer(settings, HashEmbedder())
     report = indexer.run([corpus], progress=False)
     assert report.added == 1
@@ -92,10 +83,9 @@ def test_a_change_tokenizes_only_the_new_passages(
     assert new and counting.texts == sum(bool(p.text_en) + bool(p.text_zh) for p in new)
     # ...and the rebuilt index finds the new article.
     lex = load_lexical(settings, indexer.catalog)
-    title = new[0].text_zh[:12]
-    assert lex.search(title, 3)["zh"][0][0].startswith(extra.stem)
+    assert lex.search("琉璃瓦", 3)["zh"][0][0].startswith(extra.stem)
     # Removing the file removes its stored tokens with its passages.
-    (corpus / extra.name).unlink()
+    extra.unlink()
     Indexer(settings, HashEmbedder()).run([corpus], progress=False)
     assert not [pid for pid in _token_table(indexer.catalog) if pid.startswith(extra.stem)]
 
