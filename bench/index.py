@@ -206,6 +206,7 @@ def child_outside(
         "rss_mb": _rss_mb(),
         "add_one_seconds": add_seconds,
         "add_one_added": added.added,
+        "token_wait": indexer.token_wait,
     }
 
 
@@ -309,6 +310,8 @@ def run_outside(n: int, profile: str = "", pool: bool = False) -> None:
         f"the encoder ({o['passages'] / o['seconds']:.0f} passages/s), peak RSS "
         f"{o['rss_mb']:.0f} MB" + (f"; profile in {profile}" if profile else "")
     )
+    if pool:
+        print(f"of which waiting for the token workers: {o['token_wait']:.1f} s")
     print(
         f"then one article added ({o['add_one_added']} new file, 5 passages): "
         f"{o['add_one_seconds']:.2f} s"
