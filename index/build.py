@@ -13,7 +13,7 @@ import hashlib
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,31 +104,23 @@ def load_lexical(settings: Settings, catalog: Catalog) -> LexicalIndex:
     return _rebuild_lexical(settings, catalog)
 
 
-def passage_tokens(catalog: Catalog) -> list[tuple[str, list[str], list[str]]]:
-    """Every passage's lexical tokens: stored ones from the catalog, the rest (new passages)
-    tokenized now and stored, so a rebuild after a change costs only what changed."""
-    out: list[tuple[str, list[str], list[str]]] = []
+def passage_tokens(catalog: Catalog) -> Iterator[tuple[str, list[str], list[str]]]:
+    """Every passage's lexical tokens, one passage at a time: stored ones from the catalog, the
+    rest (new passages) tokenized now and stored once all are read, so a rebuild after a change
+    costs only what changed."""
     fresh: list[tuple[str, str, str, str]] = []
     version = tokenizer_version()
-    # One string object per distinct token: split() makes a new one per occurrence (25 M at
-    # 100k passages), and the BM25 build holds them all at once.
-    same: dict[str, str] = {}
-
-    def one(tokens: list[str]) -> list[str]:
-        return [same.setdefault(t, t) for t in tokens]
-
     for pid, aid, en, zh, passage in catalog.token_rows(version):
         if passage is None:
-            out.append((pid, one((en or "").split()), one((zh or "").split())))
+            yield pid, (en or "").split(), (zh or "").split()
             continue
-        en_toks = one(tokenize(passage.text_en)) if passage.text_en else []
-        zh_toks = one(tokenize(passage.text_zh)) if passage.text_zh else []
-        out.append((pid, en_toks, zh_toks))
+        en_toks = tokenize(passage.text_en) if passage.text_en else []
+        zh_toks = tokenize(passage.text_zh) if passage.text_zh else []
         fresh.append((pid, aid, " ".join(en_toks), " ".join(zh_toks)))
+        yield pid, en_toks, zh_toks
     if fresh:
         with contextlib.suppress(sqlite3.Error):  # read-only: they are redone next time
             catalog.put_tokens(version, fresh)
-    return out
 
 
 def _rebuild_lexical(settings: Settings, catalog: Catalog) -> LexicalIndex:

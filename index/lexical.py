@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import logging
 import math
@@ -71,6 +72,68 @@ def tokenizer_version() -> str:
     return f"1/jieba-{_jieba().__version__}/pystemmer-{version('PyStemmer')}"
 
 
+def lucene_scores(
+    docs: Sequence[Sequence[int]], n_vocab: int, k1: float, b: float
+) -> dict[str, Any]:
+    """bm25s's score matrix (Lucene BM25, CSC by token: data, indices, indptr, num_docs) of
+    numbered documents, computed with whole-array NumPy instead of a Python loop per document
+    (at 100k passages ~2x faster than bm25s's own build). Tested against bm25s."""
+    n_docs = len(docs)
+    lengths = np.fromiter(map(len, docs), np.int64, n_docs)
+    tokens = np.fromiter(itertools.chain.from_iterable(docs), np.int64, int(lengths.sum()))
+    rows = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+    # One key per (token, document) pair, ordered as CSC wants: by token, then document.
+    pairs, tf = np.unique(tokens * n_docs + rows, return_counts=True)
+    del tokens, rows
+    cols = pairs // n_docs
+    df = np.bincount(cols, minlength=n_vocab)
+    with np.errstate(divide="ignore"):
+        idf = np.log(1 + (n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+    length = lengths[pairs - cols * n_docs]
+    avg = lengths.mean() if n_docs else 1.0
+    tfc = tf / (k1 * ((1 - b) + b * length / avg) + tf)
+    indptr = np.zeros(n_vocab + 1, dtype=np.int64)
+    np.cumsum(df, out=indptr[1:])
+    return {
+        "data": (idf[cols] * tfc).astype(np.float32),
+        "indices": (pairs - cols * n_docs).astype(np.int32),
+        "indptr": indptr,
+        "num_docs": n_docs,
+    }
+
+
+@functools.cache
+def _bm25_class() -> Any:
+    """bm25s.BM25 with :func:`lucene_scores` as its index build (the hook bm25s documents for
+    building the index another way); saved indexes are plain bm25s ones."""
+    import bm25s
+
+    class BM25(bm25s.BM25):
+        def build_index_from_ids(
+            self,
+            unique_token_ids: list[int],
+            corpus_token_ids: list[list[int]],
+            show_progress: bool = True,
+            leave_progress: bool = False,
+        ) -> dict[str, Any]:
+            if self.method != "lucene" or self.dtype != "float32" or self.int_dtype != "int32":
+                return super().build_index_from_ids(
+                    unique_token_ids, corpus_token_ids, show_progress, leave_progress
+                )
+            self.nonoccurrence_array = None
+            return lucene_scores(corpus_token_ids, len(unique_token_ids), self.k1, self.b)
+
+    return BM25
+
+
+class _Vocabulary(dict[str, int]):
+    """Token -> number, numbering a token the first time it is looked up."""
+
+    def __missing__(self, token: str) -> int:
+        self[token] = number = len(self)
+        return number
+
+
 @dataclass
 class _SideIndex:
     ids: list[str]
@@ -108,20 +171,24 @@ class LexicalIndex:
         cls, docs: Iterable[tuple[str, list[str], list[str]]], stamp: str = ""
     ) -> LexicalIndex:
         """``docs``: (passage id, English tokens, Chinese tokens), as :func:`tokenize` made them."""
-        import bm25s
 
-        per_side: dict[str, tuple[list[str], list[list[str]]]] = {s: ([], []) for s in SIDES}
+        # Each token becomes its vocabulary number as it arrives, so the build never holds the
+        # token strings (25 M at 100k passages) and bm25s skips its own vocabulary pass.
+        per_side: dict[str, tuple[list[str], list[list[int]], _Vocabulary]] = {
+            s: ([], [], _Vocabulary()) for s in SIDES
+        }
         for pid, en, zh in docs:
             for side, toks in (("en", en), ("zh", zh)):
                 if toks:
-                    per_side[side][0].append(pid)
-                    per_side[side][1].append(toks)
+                    ids, corpus, vocab = per_side[side]
+                    ids.append(pid)
+                    corpus.append(list(map(vocab.__getitem__, toks)))
         sides: dict[str, _SideIndex] = {}
-        for side, (ids, corpus) in per_side.items():
+        for side, (ids, corpus, vocab) in per_side.items():
             if not ids:
                 continue
-            model = bm25s.BM25()
-            model.index(corpus, show_progress=False)
+            model = _bm25_class()()
+            model.index((corpus, dict(vocab)), show_progress=False)
             sides[side] = _SideIndex(ids=ids, model=model)
         return cls(sides, stamp)
 

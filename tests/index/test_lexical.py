@@ -42,3 +42,34 @@ def test_top_k_matches_a_full_sort() -> None:
         k = int(rng.integers(1, 80))
         oracle = [i for i in sorted(range(n), key=lambda i: (-scores[i], i)) if scores[i] > 0][:k]
         assert _top(scores, k) == oracle
+
+
+def test_numbered_tokens_score_as_bm25s_scores_the_strings(corpus: Path) -> None:
+    """from_tokens numbers the tokens itself; bm25s indexing the token strings is the oracle:
+    every query token's score for every document is the same."""
+    import bm25s
+    import numpy as np
+
+    from index.lexical import tokenize
+
+    texts = [
+        paragraph
+        for path in sorted(corpus.iterdir())
+        for paragraph in path.read_text(encoding="utf-8").split("\n\n")
+        if paragraph.strip()
+    ]
+    en = [tokenize(t) for t in texts if t.isascii()]
+    zh = [tokenize(t) for t in texts if not t.isascii()]
+    docs = [(f"d{i}", t, []) for i, t in enumerate(en)] + [
+        (f"z{i}", [], t) for i, t in enumerate(zh)
+    ]
+    ours = LexicalIndex.from_tokens(docs)
+    for side, side_docs in (("en", en), ("zh", zh)):
+        oracle = bm25s.BM25()
+        oracle.index(side_docs, show_progress=False)
+        model = ours._sides[side].model
+        assert set(model.vocab_dict) == set(oracle.vocab_dict)
+        vocab = sorted(t for t in oracle.vocab_dict if t)
+        assert len(vocab) > 100
+        for token in vocab:
+            assert np.allclose(model.get_scores([token]), oracle.get_scores([token]), atol=1e-6)

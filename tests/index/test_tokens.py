@@ -98,10 +98,10 @@ def test_another_tokenizer_version_redoes_every_passage(
     indexer.run([corpus], progress=False)
     counting = CountingTokenize()
     monkeypatch.setattr(index.build, "tokenize", counting)
-    index.build.passage_tokens(indexer.catalog)
+    list(index.build.passage_tokens(indexer.catalog))
     assert counting.texts == 0  # all stored
     monkeypatch.setattr(index.build, "tokenizer_version", lambda: lexical.tokenizer_version() + "x")
-    index.build.passage_tokens(indexer.catalog)
+    list(index.build.passage_tokens(indexer.catalog))
     sides = sum(bool(p.text_en) + bool(p.text_zh) for p in indexer.catalog.iter_passages())
     assert counting.texts == sides
 
