@@ -80,11 +80,20 @@ def lucene_scores(
     (at 100k passages ~2x faster than bm25s's own build). Tested against bm25s."""
     n_docs = len(docs)
     lengths = np.fromiter(map(len, docs), np.int64, n_docs)
-    tokens = np.fromiter(itertools.chain.from_iterable(docs), np.int64, int(lengths.sum()))
-    rows = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
-    # One key per (token, document) pair, ordered as CSC wants: by token, then document.
-    pairs, tf = np.unique(tokens * n_docs + rows, return_counts=True)
-    del tokens, rows
+    # One key per token occurrence: token * n_docs + document, so sorted keys run as CSC
+    # wants (by token, then document). Sorted in place: at 100k passages that is 25 M keys.
+    keys = np.fromiter(itertools.chain.from_iterable(docs), np.int64, int(lengths.sum()))
+    keys *= n_docs
+    keys += np.repeat(np.arange(n_docs, dtype=np.int32), lengths)
+    keys.sort()
+    first = np.empty(len(keys), dtype=bool)
+    first[:1] = True
+    np.not_equal(keys[1:], keys[:-1], out=first[1:])
+    starts = np.flatnonzero(first)
+    del first
+    pairs = keys[starts]
+    tf = np.diff(starts, append=len(keys))
+    del keys, starts
     cols = pairs // n_docs
     df = np.bincount(cols, minlength=n_vocab)
     with np.errstate(divide="ignore"):
@@ -112,7 +121,7 @@ def _bm25_class() -> Any:
         def build_index_from_ids(
             self,
             unique_token_ids: list[int],
-            corpus_token_ids: list[list[int]],
+            corpus_token_ids: Sequence[Sequence[int]],
             show_progress: bool = True,
             leave_progress: bool = False,
         ) -> dict[str, Any]:
