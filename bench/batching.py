@@ -29,16 +29,16 @@ DEFAULT_VARIANTS = ["bs32", "bs8", "tok1024", "tok1536", "tok2048", "tok3072", "
 
 def corpus_texts(limit: int) -> list[str]:
     setup()
+    from index.build import discover
     from index.passages import make_passages
-    from index.reader import decode, parse_article
+    from index.reader import read_article
 
     folder = BENCH_DATA / "corpus-1k"
     if not folder.exists():
         sys.exit("error: run `bench/corpus.py 1000 data/bench/corpus-1k` first")
     texts: list[str] = []
-    for f in sorted(folder.rglob("*.txt")):
-        article = parse_article(decode(f.read_bytes()), article_id=f.stem, path=str(f))
-        for p in make_passages(article):
+    for f in discover([folder])[0]:  # the files, in the order, the Indexer reads
+        for p in make_passages(read_article(f)):
             texts += [t for t in (p.text_en, p.text_zh) if t]
     return texts[:limit]
 

@@ -94,18 +94,16 @@ def lucene_scores(
     pairs = keys[starts]
     tf = np.diff(starts, append=len(keys))
     del keys, starts
-    cols = pairs // n_docs
+    cols, rows = np.divmod(pairs, n_docs)
+    del pairs
     df = np.bincount(cols, minlength=n_vocab)
-    with np.errstate(divide="ignore"):
-        idf = np.log(1 + (n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
-    length = lengths[pairs - cols * n_docs]
-    avg = lengths.mean() if n_docs else 1.0
-    tfc = tf / (k1 * ((1 - b) + b * length / avg) + tf)
+    idf = np.log(1 + (n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
+    tfc = tf / (k1 * ((1 - b) + b * lengths[rows] / lengths.mean()) + tf)
     indptr = np.zeros(n_vocab + 1, dtype=np.int64)
     np.cumsum(df, out=indptr[1:])
     return {
         "data": (idf[cols] * tfc).astype(np.float32),
-        "indices": (pairs - cols * n_docs).astype(np.int32),
+        "indices": rows.astype(np.int32),
         "indptr": indptr,
         "num_docs": n_docs,
     }
