@@ -46,15 +46,33 @@ def _split_long(en: str, zh: str) -> list[tuple[str, str]]:
     if len(en) <= MAX_EN_CHARS and len(zh) <= MAX_ZH_CHARS:
         return [(en, zh)]
     en_s = [p for s in sentences.split_en(en) for p in sentences.hard_wrap(s, MAX_EN_CHARS, "en")]
-    zh_s = [p for s in sentences.split_zh(zh) for p in sentences.hard_wrap(s, MAX_ZH_CHARS, "zh")]
+    zh_s = _zh_pieces(zh)
     if en_s and zh_s and len(en_s) * len(zh_s) <= MAX_ALIGN_CELLS:
         # Align sentences, then pack aligned groups: each chunk's two sides say the same.
         units = [
             (" ".join(en_s[i] for i in gi), "".join(zh_s[j] for j in gj))
             for gi, gj in align(en_s, zh_s)
         ]
-        return _pack(units)
-    return _proportional(en_s, zh_s)
+        chunks = _pack(units)
+    else:
+        chunks = _proportional(en_s, zh_s)
+    return [(e, z.strip("\n")) for e, z in chunks]
+
+
+def _zh_pieces(zh: str) -> list[str]:
+    """Sentences (hard-wrapped to the budget) line by line; a line's last piece keeps its
+    line break, so a cut falls between lines (a table's rows, a signature) and the lines
+    of a chunk stay lines."""
+    pieces: list[str] = []
+    lines = zh.split("\n")
+    for n, line in enumerate(lines):
+        parts = [
+            p for s in sentences.split_zh(line) for p in sentences.hard_wrap(s, MAX_ZH_CHARS, "zh")
+        ]
+        if parts and n < len(lines) - 1:
+            parts[-1] += "\n"
+        pieces.extend(parts)
+    return pieces
 
 
 def _pack(units: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -68,11 +86,7 @@ def _pack(units: list[tuple[str, str]]) -> list[tuple[str, str]]:
                 for s in sentences.split_en(en)
                 for p in sentences.hard_wrap(s, MAX_EN_CHARS, "en")
             ]
-            zh_sub = [
-                p
-                for s in sentences.split_zh(zh)
-                for p in sentences.hard_wrap(s, MAX_ZH_CHARS, "zh")
-            ]
+            zh_sub = _zh_pieces(zh)
             if en_acc or zh_acc:
                 out.append((" ".join(en_acc), "".join(zh_acc)))
                 en_acc, zh_acc = [], []

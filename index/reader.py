@@ -31,6 +31,30 @@ _CLOSERS = "”’」』）)\"' "
 _ZH_SENTENCE_END = tuple("。！？；…!?;.")
 _EN_SENTENCE_END = tuple(".!?:;")
 _DEEP_INDENT = 8  # spaces: signature lines and sub-headings sit far right
+_SIGNATURE_INDENT = 20  # deeper than this: a signature; between: a centred sub-heading
+_SUBHEADING_CHARS = 20
+_SIGNATURE_CHARS = 40
+_OPENERS = ("“", "‘", "「", "『", '"', "'", "……")
+_ZH_PUNCT_END = tuple("。！？；…，、：!?;.,:—")
+_ENCLOSED_RE = re.compile(
+    r"^[（(][^（）()]*[\u3400-\u9fff][^（）()]*[\u3400-\u9fff][^（）()]*[）)]$"
+)
+_BLANKS = " \t\u3000\f\v\r\n"
+_ZH_NUM = "〇○零一二三四五六七八九十廿卅"
+_ZH_DATE_RE = re.compile(rf"^(?:[{_ZH_NUM}]{{4}}年)?[{_ZH_NUM}]{{1,3}}月[{_ZH_NUM}]{{1,3}}日$")
+_SIGN_SUFFIX_RE = re.compile(
+    rf"(?:[敬谨同]?[贺祝献叩启])?(?:[{_ZH_NUM}]{{1,3}}月[{_ZH_NUM}]{{1,3}}日)?"
+)
+_SIGN_OFF_RE = re.compile(r"(?:[敬谨同]贺|敬祝|敬献|[敬同]叩|谨启)$")
+_SENTENCE_MARK_RE = re.compile(r"[。！？；，：!?;,:]")
+# Tables: cells separated by runs of two or more spaces; a figure such as 四三．○○ or 3.60.
+_CELL_SPLIT_RE = re.compile(r"[ \t\u3000]{2,}")
+_TABLE_MIN_CELLS = 6
+_FIGURE = r"[0-9０-９〇○零一二三四五六七八九十百千万]+(?:[．·.][0-9０-９〇○零一二三四五六七八九]+)?"
+_FIGURE_RE = re.compile(_FIGURE)
+_GLUED_FIGURE_RE = re.compile(
+    r"^([0-9０-９〇○零一二三四五六七八九十百千万]+[．·.][0-9０-９〇○零一二三四五六七八九]{2})(\S+)$"
+)
 
 
 # Unicode's control characters (category Cc) but the line and page breaks and tab a text has.
@@ -79,7 +103,9 @@ def read_article(path: Path | str, *, article_id: str | None = None) -> Article:
 
 
 def parse_article(text: str, *, article_id: str, path: str = "") -> Article:
-    lines = text.split("\n")
+    # Archive files end their first lines with CRLF and the rest with LF; read_article has
+    # normalised them already, text handed in directly may not be.
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     first = next((ln for ln in lines if ln.strip()), "")
     if first.lstrip().startswith("### "):
         return _article(article_id, path, {}, [], [], _parse_chinese(lines))
@@ -251,19 +277,9 @@ def _parse_chinese(lines: list[str]) -> dict[str, object]:
             info["column"] = m.group(1).strip()
         elif not info["date"] and not info["author"]:
             info["author"] = line
-    headlines: list[str] = []
-    paragraphs: list[str] = []
-    for line in lines[i:]:
-        if not line.strip():
-            continue
-        text = _squash(line)
-        deep = _indent(line) >= _DEEP_INDENT
-        if not paragraphs and (deep or _is_zh_headline(text)):
-            headlines.append(text)
-        elif deep and paragraphs:
-            paragraphs[-1] = f"{paragraphs[-1]}\n{text}"  # signature or sub-heading
-        else:
-            paragraphs.append(text)
+    body = [(_indent(ln), ln.strip(_BLANKS)) for ln in lines[i:] if ln.strip()]
+    headlines, rest = _zh_headlines(body, str(info["title"]), str(info["author"]))
+    paragraphs = _zh_paragraphs(rest, str(info["author"]))
     if not paragraphs and not headlines:
         raise ArticleError("the 'Original:' section has no Chinese text")
     if not paragraphs:
@@ -273,8 +289,169 @@ def _parse_chinese(lines: list[str]) -> dict[str, object]:
     return info
 
 
+def _zh_headlines(
+    body: list[tuple[int, str]], title: str, author: str
+) -> tuple[list[str], list[tuple[int, str]]]:
+    """The headline lines that lead the Chinese body, and the body lines after them.
+
+    The ``### `` title is the headline lines run together, so a leading line found in the
+    title is a headline whatever its punctuation (``抗议！！``, a sub-title ending in ``。``);
+    so is the byline (the author line repeated) and a line indented far right. Once the
+    title is covered, the next line is body text; a title that does not match the lines
+    (or no title) falls back to the shape of a headline: short, not ending like a sentence.
+    """
+    title_c = _compact(title)
+    author_c = _compact(author)
+    heads: list[str] = []
+    k = 0
+    while k < len(body):
+        indent, line = body[k]
+        text = _squash(line)
+        compact = _compact(text)
+        covered = bool(title_c) and title_c in "".join(_compact(h) for h in heads)
+        cells = _table_cells(line)
+        if cells is not None:
+            # A table glued to its headline (``本市物价表（五月廿六日）小米  一斤 ...``).
+            if title_c and not covered and _compact(cells[0]).startswith(title_c):
+                cut = _prefix_for(line, title_c)
+                heads.append(_squash(line[:cut]))
+                body = [*body[:k], (indent, line[cut:].strip(_BLANKS)), *body[k + 1 :]]
+            break
+        in_title = bool(title_c) and not covered and len(compact) >= 2 and compact in title_c
+        byline = bool(author_c) and compact == author_c
+        deep = indent >= _DEEP_INDENT
+        # Past the title, a headline line also ends without a comma (``无限的热爱人民利益，``).
+        ends = text.rstrip(_CLOSERS).endswith(_ZH_PUNCT_END)
+        shaped = _is_zh_headline(text) and not (covered and ends)
+        if not (in_title or byline or deep or shaped):
+            break
+        heads.append(text)
+        k += 1
+    return heads, body[k:]
+
+
+def _zh_paragraphs(body: list[tuple[int, str]], author: str) -> list[str]:
+    """Body paragraphs: one a line, with sub-headings, signatures and tables kept in place.
+
+    A sub-heading (a short line without sentence punctuation, or a line indented a little
+    way right, such as ``二  劳资悬殊过甚`` or a place name over its news) starts the
+    paragraph after it; a signature (a line indented far right, ``（林）``, ``——编者``, a
+    date, the author's name with ``敬贺``) ends the paragraph before it; a price table laid
+    out with runs of spaces becomes one row a line, cells separated by `` | ``.
+    """
+    paragraphs: list[str] = []
+    pending: list[str] = []  # sub-headings waiting for their paragraph
+    signers = [s for s in re.split(r"[\s\u3000、，,]+", author) if s]
+    for k, (indent, line) in enumerate(body):
+        text = _squash(line)
+        nxt = body[k + 1][0] if k + 1 < len(body) else None
+        if indent >= _DEEP_INDENT:
+            heading = indent < _SIGNATURE_INDENT and nxt is not None and nxt < _DEEP_INDENT
+            kind = "heading" if heading else "signature"
+        elif (table := _table(line)) is not None:
+            kind, text = "text", table
+        elif _is_zh_signature(text, signers):
+            kind = "signature"
+        elif _is_zh_subheading(text):
+            kind = "heading"
+        else:
+            kind = "text"
+        if kind == "heading":
+            pending.append(text)
+        elif kind == "signature" and paragraphs and not pending:
+            paragraphs[-1] = f"{paragraphs[-1]}\n{text}"
+        else:
+            paragraphs.append("\n".join([*pending, text]))
+            pending = []
+    if pending:  # short lines closing the article: a place, a legend, a signature
+        if paragraphs:
+            paragraphs[-1] = "\n".join([paragraphs[-1], *pending])
+        else:
+            paragraphs.append("\n".join(pending))
+    return paragraphs
+
+
+def _is_zh_subheading(text: str) -> bool:
+    compact = _compact(text)
+    return (
+        len(compact) <= _SUBHEADING_CHARS
+        and bool(_CJK_RE.search(compact))
+        and not compact.startswith(_OPENERS)
+        and not compact.rstrip(_CLOSERS).endswith(_ZH_PUNCT_END)
+    )
+
+
+def _is_zh_signature(text: str, signers: list[str]) -> bool:
+    compact = _compact(text)
+    if len(compact) > _SIGNATURE_CHARS:
+        return False
+    if _ENCLOSED_RE.match(compact) or _ZH_DATE_RE.match(compact):
+        return True
+    if _SIGN_OFF_RE.search(compact) and not _SENTENCE_MARK_RE.search(compact):
+        return True  # 新华书店  北方杂志社 ... 儿童杂志社同贺
+    if compact.startswith("——") and len(compact) <= _SUBHEADING_CHARS:
+        return True
+    core = compact.strip("（）()")
+    return any(core.startswith(s) and _SIGN_SUFFIX_RE.fullmatch(core[len(s) :]) for s in signers)
+
+
+def _table_cells(line: str) -> list[str] | None:
+    """The cells of a line laid out as a table: runs of spaces between cells, figures among
+    them; None if the line is not a table.
+
+    The archive's tables lost their line breaks: a row's last cell (a price such as
+    ``四三．○○``) runs into the next row's first cell (``四三．○○小米``); such cells are cut
+    in two.
+    """
+    cells: list[str] = []
+    for cell in _CELL_SPLIT_RE.split(line.strip(_BLANKS)):
+        m = _GLUED_FIGURE_RE.match(cell)
+        cells.extend(m.groups() if m else [cell] if cell else [])
+    if len(cells) < _TABLE_MIN_CELLS:
+        return None
+    if sum(1 for c in cells if _FIGURE_RE.fullmatch(c)) < 2:
+        return None
+    return cells
+
+
+def _table(line: str) -> str | None:
+    """A table line as rows, one a line, cells separated by `` | ``; a row ends at each
+    figure cell. None if the line is not a table."""
+    cells = _table_cells(line)
+    if cells is None:
+        return None
+    rows: list[list[str]] = [[]]
+    for cell in cells:
+        rows[-1].append(_squash(cell))
+        if _FIGURE_RE.fullmatch(cell):
+            rows.append([])
+    return "\n".join(" | ".join(row) for row in rows if row)
+
+
+def _prefix_for(text: str, compact_prefix: str) -> int:
+    """Length of the shortest prefix of ``text`` whose compact form is ``compact_prefix``."""
+    seen = 0
+    for n, ch in enumerate(text):
+        if seen == len(compact_prefix):
+            return n
+        if not ch.isspace():
+            seen += 1
+    return len(text)
+
+
+def _compact(text: str) -> str:
+    """Text without any whitespace: how a headline line is compared with the title."""
+    return re.sub(r"\s+", "", text)
+
+
 def _is_zh_headline(text: str) -> bool:
-    return len(text) <= 60 and not text.rstrip(_CLOSERS).endswith(_ZH_SENTENCE_END)
+    """Short and not ending like a sentence; no full stop inside either (an editor's note
+    ``…这篇通讯系叙述…的情形。——编者`` is body text)."""
+    return (
+        len(text) <= 60
+        and not text.rstrip(_CLOSERS).endswith(_ZH_SENTENCE_END)
+        and "。" not in text
+    )
 
 
 def _indent(line: str) -> int:

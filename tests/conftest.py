@@ -20,6 +20,20 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 from index.embedder import Embedder
 from index.settings import Settings
 
+ROOT = Path(__file__).resolve().parents[1]
+# The two bilingual seed articles (seeds/ also holds the May 1946 month, which only the tests
+# that need it index: see tests/qa/conftest.py).
+SEED_FILES = tuple(sorted((ROOT / "seeds").glob("*.txt")))
+MONTH = ROOT / "seeds" / "rmrb-1946-05"
+
+
+def copy_seeds(folder: Path) -> Path:
+    """The two bilingual seed articles copied into ``folder`` (created)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for f in SEED_FILES:
+        shutil.copy(f, folder / f.name)
+    return folder
+
 
 @pytest.fixture(scope="session")
 def real_embedder() -> Embedder:

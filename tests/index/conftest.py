@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import copy_seeds
+
 ROOT = Path(__file__).resolve().parents[2]
 RAW = ROOT.parent / "shared" / "data" / "rmrb-zh"
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -17,8 +19,7 @@ def corpus(tmp_path: Path) -> Path:
     """The seeds, the raw untranslated articles and an English-only article, in a folder."""
     src = tmp_path / "corpus"
     src.mkdir()
-    for f in (ROOT / "seeds").iterdir():
-        shutil.copy(f, src / f.name)
+    copy_seeds(src)
     for f in RAW.glob("*.md"):
         shutil.copy(f, src / f.name)
     shutil.copy(FIXTURES / "english_only.txt", src / "english_only.txt")

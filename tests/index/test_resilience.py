@@ -12,6 +12,7 @@ from index.build import Indexer, lexical_dir
 from index.settings import Settings
 from index.store import open_index
 from qa.service import Assistant
+from tests.conftest import copy_seeds
 from tests.fakes import HashEmbedder
 from ui.cli import main
 
@@ -22,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def indexed(tmp_path: Path) -> tuple[Settings, Path, Path]:
     """Seeds in one folder, an English-only article in another, both indexed."""
     seeds, other = tmp_path / "seeds", tmp_path / "other"
-    shutil.copytree(ROOT / "seeds", seeds)
+    copy_seeds(seeds)
     other.mkdir()
     shutil.copy(ROOT / "tests" / "fixtures" / "english_only.txt", other)
     settings = Settings(data_dir=tmp_path / "data")

@@ -11,6 +11,7 @@ from index.build import Indexer
 from index.settings import Settings
 from index.store import open_index
 from index.vectors import COLLECTIONS, LEGACY_COLLECTION
+from tests.conftest import SEED_FILES
 from tests.fakes import HashEmbedder
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_older_single_collection_index_is_copied_without_re_embedding(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "data")
-    Indexer(settings, HashEmbedder()).run([ROOT / "seeds"], progress=False)
+    Indexer(settings, HashEmbedder()).run(list(SEED_FILES), progress=False)
     embedder = HashEmbedder()
     query = embedder.embed_queries(["rare earth metals"])[0]
     before = open_index(settings, embedder).vectors.search(query, 10)
@@ -49,5 +50,5 @@ def test_older_single_collection_index_is_copied_without_re_embedding(tmp_path: 
         h.side == "zh" for h in store.search(query, 5, side="zh")
     )
     # and nothing needs embedding again
-    report = Indexer(settings, HashEmbedder()).run([ROOT / "seeds"], progress=False)
+    report = Indexer(settings, HashEmbedder()).run(list(SEED_FILES), progress=False)
     assert report.unchanged == 2 and report.updated == 0

@@ -18,6 +18,7 @@ from index.settings import Settings
 from qa import centring
 from qa.answer import Answer, detect_language
 from qa.service import Assistant, QuestionError
+from tests.conftest import copy_seeds
 from tests.fakes import HashEmbedder
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -28,8 +29,7 @@ FURNACE = "001_46162b52d6e248d1#p9"
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> Path:
     corpus = tmp_path_factory.mktemp("corpus")
-    for f in (ROOT / "seeds").iterdir():
-        shutil.copy(f, corpus / f.name)
+    copy_seeds(corpus)
     shutil.copy(RAW / "1946-05-17_济宁日报创刊.md", corpus)
     shutil.copy(ROOT / "tests" / "fixtures" / "english_only.txt", corpus)
     data = tmp_path_factory.mktemp("data")

@@ -18,7 +18,7 @@ import pytest
 from index.build import Indexer
 from index.embedder import Embedder
 from index.settings import Settings
-from tests.conftest import free_port
+from tests.conftest import copy_seeds, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 AUTH = ("teacher", "s3cret:x")
@@ -66,8 +66,7 @@ def launched(data: Path, *extra: str, ready_status: int = 200) -> Iterator[tuple
 @pytest.fixture(scope="package")
 def served_data(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder) -> Path:
     corpus = tmp_path_factory.mktemp("corpus")
-    for f in (ROOT / "seeds").iterdir():
-        shutil.copy(f, corpus / f.name)
+    copy_seeds(corpus)
     shutil.copy(ROOT / "tests" / "fixtures" / "hostile.txt", corpus)
     data = tmp_path_factory.mktemp("data")
     Indexer(Settings(data_dir=data), real_embedder).run([corpus], progress=False)

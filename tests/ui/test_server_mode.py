@@ -12,7 +12,7 @@ from index.build import Indexer, lexical_dir
 from index.catalog import Catalog
 from index.embedder import Embedder
 from index.settings import Settings
-from tests.conftest import free_port, start_chroma, stop
+from tests.conftest import copy_seeds, free_port, start_chroma, stop
 from tests.ui.conftest import ROOT, _get, launched
 from ui.web import UNAVAILABLE
 
@@ -34,7 +34,7 @@ def test_two_serve_processes_share_a_chroma_server(tmp_path: Path, real_embedder
     port = free_port()
     chroma: Any = start_chroma(tmp_path / "srv", port)
     corpus = tmp_path / "corpus"
-    shutil.copytree(ROOT / "seeds", corpus)
+    copy_seeds(corpus)
     data = tmp_path / "data"
     settings = Settings(data_dir=data, chroma_host="127.0.0.1", chroma_port=port)
     server_args = ("--chroma-host", "127.0.0.1", "--chroma-port", str(port))
