@@ -218,6 +218,42 @@ class LexicalIndex:
             results[side] = [(idx.ids[i], float(scores[i])) for i in _top(scores, k)]
         return results
 
+    def search_weighted(
+        self, weights: dict[str, float], side: str, k: int = 50
+    ) -> list[tuple[str, float]]:
+        """Top ``k`` (passage id, score) of one side for a weighted query: each token's BM25
+        column times its weight (a query translated from another language: a term that is
+        one of several translations weighs less than one that is the only one)."""
+        idx = self._sides.get(side)
+        if idx is None:
+            return []
+        vocab = idx.model.vocab_dict
+        m = idx.model.scores
+        data, indices, indptr = m["data"], m["indices"], m["indptr"]
+        scores = np.zeros(int(m["num_docs"]), dtype=np.float32)
+        for token, w in weights.items():
+            tid = vocab.get(token)
+            if tid is None or w <= 0:
+                continue
+            start, end = int(indptr[tid]), int(indptr[tid + 1])
+            scores[indices[start:end]] += np.float32(w) * data[start:end]
+        return [(idx.ids[i], float(scores[i])) for i in _top(scores, k)]
+
+    def df(self, token: str, side: str) -> int:
+        """In how many passages of ``side`` the token occurs (0 when nowhere)."""
+        idx = self._sides.get(side)
+        if idx is None:
+            return 0
+        tid = idx.model.vocab_dict.get(token)
+        if tid is None:
+            return 0
+        indptr = idx.model.scores["indptr"]
+        return int(indptr[tid + 1] - indptr[tid])
+
+    def passages_count(self, side: str) -> int:
+        idx = self._sides.get(side)
+        return 0 if idx is None else int(idx.model.scores["num_docs"])
+
     def idf(self, token: str) -> float:
         """Inverse document frequency of ``token`` (highest over the sides).
 

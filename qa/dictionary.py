@@ -139,8 +139,13 @@ def _mark_syllable(syl: str) -> str:
 
 
 def tone_marks(pinyin: str) -> str:
-    """CEDICT's ``"Si4 ping2"`` as ``"Sìpíng"`` (syllables of one word joined)."""
-    return "".join(_mark_syllable(s) for s in pinyin.split())
+    """CEDICT's ``"Si4 ping2"`` as ``"Sìpíng"``: syllables of one word joined, a capital
+    starting a new word of a name ("Xin1 hua2 Shu1 dian4" -> "Xīnhuá Shūdiàn")."""
+    out = ""
+    for i, syl in enumerate(pinyin.split()):
+        marked = _mark_syllable(syl)
+        out += (" " if i and marked[:1].isupper() else "") + marked
+    return out
 
 
 # Building ----------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ from index.lexical import SIDES, LexicalIndex
 from index.records import Passage, PassageFacts
 from index.vectors import VectorStore
 from qa.centring import centred_query
+from qa.crosslang import Translation
 from qa.glossary import Glossary
 
 ALPHA = 0.5
@@ -45,6 +46,11 @@ BETA = 0.15
 GAMMA = 0.1
 # Across languages only language-neutral tokens (numbers, Latin names in Chinese text) match.
 CROSS_LEXICAL = 0.2
+# The question's words translated by the dictionary (qa/crosslang.py), searched on the side
+# the asker's language lacks: their z-scored BM25 joins the passage's fused score with this
+# weight (passages without the asker's side) or TRANSLATED_OWN (bilingual passages).
+TRANSLATED = 1.0
+TRANSLATED_OWN = 0.0
 
 
 class _Dated(Protocol):
@@ -109,6 +115,7 @@ class Retriever:
         sides: Sequence[str] = SIDES,
         depth: int = 50,
         query_vector: Vectors | None = None,
+        translation: Translation | None = None,
     ) -> list[Scored]:
         """Top ``k`` passages. ``mode``: hybrid, dense or lexical; ``sides`` limits the sides
         searched (as if only those sides were indexed). Sides in the other language are also
@@ -140,6 +147,10 @@ class Retriever:
             query = " ".join([question, *self.glossary.expand(question)])
             for side, found in self.lexical.search(query, depth * 2, sides).items():
                 lists[("lexical", side)] = found
+            if translation and translation.side in sides and translation.side != language:
+                lists[("translated", translation.side)] = self.lexical.search_weighted(
+                    translation.weights, translation.side, depth * 2
+                )
         alpha = {"hybrid": ALPHA, "dense": 1.0, "lexical": 0.0}[mode]
         z = {key: _zscores(ranked) for key, ranked in lists.items()}
         floor = {key: min(v.values(), default=0.0) for key, v in z.items()}
@@ -172,8 +183,9 @@ class Retriever:
             # language), meaning decides, helped by shared numbers and names.
             if own or mode == "lexical":
                 fused = alpha * dense + (1 - alpha) * lexical
+                fused += TRANSLATED_OWN * part("translated", diff)
             else:
-                fused = dense + CROSS_LEXICAL * lexical
+                fused = dense + CROSS_LEXICAL * lexical + TRANSLATED * part("translated", same)
             ranked_all.append((fused, pid, part(ranked_by, same)))
         ranked_all.sort(key=lambda t: (-t[0], t[1]))
         top = ranked_all[:k]

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from index.settings import Settings
 from index.vectors import StoreError
-from qa.answer import Answer
+from qa.answer import GLOSS_LABEL, Answer
 from qa.service import Assistant, QuestionError
 from ui import render
 
@@ -22,10 +22,24 @@ EXAMPLES = [
 ]
 
 
+def gloss_lines(citations: list[Any], language: str = "en") -> list[str]:
+    """The word-by-word glosses of the quoted Chinese-only passages (an English asker's): the
+    label, then ``[n] gloss`` for each. ``citations``: Citations or their dicts."""
+    rows = []
+    for c in citations:
+        n, gloss = (c["n"], c.get("gloss", "")) if isinstance(c, dict) else (c.n, c.gloss)
+        if gloss:
+            rows.append(f"[{n}] {gloss}")
+    return [f"{GLOSS_LABEL.get(language, GLOSS_LABEL['en'])}:", *rows] if rows else []
+
+
 def answer_text(answer: Answer) -> str:
     lines = [answer.answer]
     for c in answer.citations:
         lines.append(f"[{c.n}] {c.title['en'] or c.title['zh']} ({c.date}) {c.passage_id}")
+    glosses = gloss_lines(answer.citations, answer.language)
+    if glosses:
+        lines += ["", *glosses]
     return "\n".join(lines)
 
 
@@ -39,6 +53,9 @@ def export_markdown(answers: list[dict[str, Any]], base_url: str = "") -> str:
             link = base_url + render.passage_link(c["passage_id"])
             cite = render.citation_text(title, c["date"], c["page"], c["passage_id"])
             out.append(f"- [{c['n']}] {cite} <{link}>")
+        glosses = gloss_lines(a["citations"], a.get("language", "en"))
+        if glosses:
+            out += ["", glosses[0], "", *(f"- {row}" for row in glosses[1:])]
         out.append("")
     return "\n".join(out)
 
@@ -138,7 +155,7 @@ def build_app(assistant: Assistant, auth: tuple[str, str] | None = None) -> Any:
         ]
         log.append(answer.to_dict())
         link = share_link(origin(request), answer.question)
-        return history, render.cards(answer), "", log, link
+        return history, render.cards(answer, assistant.dictionary), "", log, link
 
     def on_load(
         request: gr.Request,
@@ -206,7 +223,9 @@ def build_app(assistant: Assistant, auth: tuple[str, str] | None = None) -> Any:
         article = catalog.article(p.article_id) if p else None
         if p is None or article is None:
             return HTMLResponse(render.not_found_page(pid), status_code=404)
-        return HTMLResponse(render.passage_page(article, catalog.passages_of(p.article_id), pid))
+        passages = catalog.passages_of(p.article_id)
+        page = render.passage_page(article, passages, pid, assistant.dictionary)
+        return HTMLResponse(page)
 
     @app.middleware("http")
     async def no_uploads(request: Any, call_next: Any) -> Any:

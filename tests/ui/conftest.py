@@ -4,6 +4,8 @@ the open app and the password-guarded one, for the whole tests/ui package."""
 from __future__ import annotations
 
 import contextlib
+import html
+import re
 import shutil
 import subprocess
 import sys
@@ -18,10 +20,20 @@ import pytest
 from index.build import Indexer
 from index.embedder import Embedder
 from index.settings import Settings
-from tests.conftest import copy_seeds, free_port
+from tests.conftest import MONTH, copy_seeds, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 AUTH = ("teacher", "s3cret:x")
+# A short Chinese-only article (no English translation): an English question about it is
+# answered from the Chinese, with a word-by-word gloss and word cards.
+CHINESE_ONLY = "1946-05-15_新华书店将出三种期刊"
+CHINESE_ONLY_QUESTION = "What new magazines is the North China Xinhua Bookstore going to publish?"
+
+
+def plain(markup: str) -> str:
+    """What a browser shows of the markup, as text (tags dropped, entities read): the Chinese
+    words of cards and passage pages are each wrapped in a word card span."""
+    return html.unescape(re.sub(r"<[^<>]*>", "", markup))
 
 
 def _get(url: str) -> tuple[int, str]:
@@ -68,6 +80,7 @@ def served_data(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedde
     corpus = tmp_path_factory.mktemp("corpus")
     copy_seeds(corpus)
     shutil.copy(ROOT / "tests" / "fixtures" / "hostile.txt", corpus)
+    shutil.copy(MONTH / f"{CHINESE_ONLY}.md", corpus)
     data = tmp_path_factory.mktemp("data")
     Indexer(Settings(data_dir=data), real_embedder).run([corpus], progress=False)
     return data

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import urllib.parse
 from collections.abc import Iterator
@@ -11,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from tests.ui.conftest import AUTH
+from qa.answer import GLOSS_LABEL
+from tests.ui.conftest import AUTH, CHINESE_ONLY_QUESTION
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 BOX_LABEL = "Question / 问题 (Enter sends / 回车发送)"
@@ -109,6 +111,103 @@ def test_type_enter_answer_cards_and_passage_link(page: Any, server: str) -> Non
     assert dialogs == []
 
 
+LABEL = GLOSS_LABEL["en"]
+OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+
+
+def _word(scope: Any, text: str) -> Any:
+    """The word card span of exactly ``text`` within ``scope``."""
+    return scope.locator(".aqa-w").filter(has_text=re.compile(f"^{re.escape(text)}$")).first
+
+
+def _shown(word: Any) -> str:
+    """The text of the word's card as the browser draws it ("none" while it is closed)."""
+    return str(word.evaluate("el => getComputedStyle(el, '::after').content"))
+
+
+def _shows_card(word: Any) -> bool:
+    shown = _shown(word)
+    return str(word.get_attribute("data-p")) in shown and str(word.get_attribute("data-g")) in shown
+
+
+def _focused(word: Any) -> bool:
+    return bool(word.evaluate("el => el === document.activeElement"))
+
+
+def test_chinese_only_answer_glosses_and_word_cards_on_desktop(page: Any, server: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    dialogs = _ask_in_chat(page, server, CHINESE_ONLY_QUESTION)
+    card = page.locator(".aqa-card").first
+    card.wait_for(timeout=60_000)
+    # The chat message: the Chinese answer, then the labelled word-by-word gloss.
+    chat = page.locator('[aria-label="chatbot conversation"]').inner_text()
+    assert "(from the Chinese original) [1]" in chat
+    gloss = card.locator(".aqa-gloss").inner_text()
+    assert gloss.startswith(f"{LABEL}: ") and "Xinhua Bookstore" in gloss
+    assert f"{LABEL}:\n[1] {gloss.removeprefix(f'{LABEL}: ')}" in chat
+    # The card: the quote marked, every Chinese word in and around it a word card.
+    zh = card.locator("p[lang=zh]")
+    assert "华北新华书店除编刊新大众外" in zh.locator("mark").inner_text()
+    assert zh.locator("mark .aqa-w").count() > 10 and zh.locator(":scope > .aqa-w").count() > 10
+    # Hovering a word shows its pinyin and senses.
+    page.mouse.move(1, 1)
+    shop = _word(card, "新华书店")
+    assert _shown(shop) == "none"
+    shop.hover()
+    assert "Xīnhuá" in str(shop.get_attribute("data-p")) and _shows_card(shop)
+    assert "Xinhua Bookstore" in _shown(shop)
+    page.screenshot(path=str(ARTIFACTS / "word-card-desktop.png"))
+    page.mouse.move(1, 1)
+    assert _shown(shop) == "none"
+    # The keyboard reaches the words too: Tab from the card's date line focuses the first.
+    first, second = zh.locator(".aqa-w").nth(0), zh.locator(".aqa-w").nth(1)
+    card.get_by_text("1946-05-15 · page").click()
+    page.keyboard.press("Tab")
+    assert _focused(first) and _shows_card(first)
+    page.keyboard.press("Tab")
+    assert _focused(second) and _shows_card(second) and _shown(first) == "none"
+    # The passage page carries the same word cards.
+    page.goto(server + str(card.locator("a").first.get_attribute("href")))
+    passage = page.locator(".aqa-hl")
+    assert "华北新华书店除编刊新大众外" in passage.inner_text()
+    shop = _word(passage, "新华书店")
+    shop.hover()
+    assert _shows_card(shop) and "Xinhua Bookstore" in _shown(shop)
+    assert dialogs == []
+
+
+def test_word_cards_open_on_a_tap_on_a_phone(browser: Any, server: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    page.goto(f"{server}/?q={urllib.parse.quote(CHINESE_ONLY_QUESTION)}")
+    card = page.locator(".aqa-card").first
+    card.wait_for(timeout=60_000)
+    assert card.locator(".aqa-gloss").inner_text().startswith(f"{LABEL}: ")
+    shop = _word(card, "新华书店")
+    shop.tap()
+    assert _focused(shop) and _shows_card(shop)
+    assert page.evaluate(OVERFLOW) <= 1
+    page.screenshot(path=str(ARTIFACTS / "word-card-phone.png"))
+    # The word that ends furthest right: its card still stays within the screen.
+    words = card.locator("p[lang=zh] .aqa-w")
+    boxes = [words.nth(i).bounding_box() for i in range(words.count())]
+    right = max(range(len(boxes)), key=lambda i: boxes[i]["x"] + boxes[i]["width"])
+    words.nth(right).tap()
+    assert _shows_card(words.nth(right)) and _shown(shop) == "none"
+    assert page.evaluate(OVERFLOW) <= 1
+    card.get_by_text("1946-05-15 · page").tap()  # a tap elsewhere closes it
+    assert _shown(words.nth(right)) == "none"
+    page.goto(server + str(card.locator("a").first.get_attribute("href")))
+    shop = _word(page.locator(".aqa-hl"), "新华书店")
+    shop.tap()
+    assert _shows_card(shop) and page.evaluate(OVERFLOW) <= 1
+    context.close()
+
+
 def test_hostile_question_is_shown_as_text(page: Any, server: str) -> None:
     hostile = "<img src=x onerror=alert(1)> [x](javascript:alert(2)) <script>alert(3)</script>"
     dialogs = _ask_in_chat(page, server, hostile)
@@ -119,6 +218,12 @@ def test_hostile_question_is_shown_as_text(page: Any, server: str) -> None:
     assert page.locator("img[src='x'], a[href^='javascript']").count() == 0
     text = page.locator("body").inner_text()
     assert hostile in text and "carries <script>alert('xss')</script> a script tag" in text
+    # The Chinese side of the hostile passage has word cards, and its markup is still text.
+    hostile_card = page.locator(".aqa-card", has_text="这一段带有").first
+    assert "这一段带有<script>alert('xss')</script>脚本标签" in hostile_card.inner_text()
+    word = _word(hostile_card, "脚本")
+    word.hover()
+    assert _shows_card(word) and dialogs == []
 
 
 def test_shared_question_link_is_answered(browser: Any, server: str) -> None:
@@ -143,6 +248,12 @@ def test_hostile_passage_runs_no_script(browser: Any, server: str) -> None:
     assert dialogs == []
     assert page.locator("img").count() == 0
     assert "<script>alert('xss')</script>" in page.locator(".aqa-hl").inner_text()
+    zh = page.locator(".aqa-hl p[lang=zh]")
+    assert "这一段带有<script>alert('xss')</script>脚本标签和图片<img src=x" in zh.inner_text()
+    assert zh.locator(".aqa-w").count() > 5 and zh.locator("script, img").count() == 0
+    word = _word(zh, "脚本")
+    word.focus()
+    assert _shows_card(word) and dialogs == []
 
 
 def test_password_guarded_chat_answers_in_the_browser(browser: Any, auth_server: str) -> None:

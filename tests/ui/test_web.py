@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import base64
+import html
 import ipaddress
 import json
+import re
 import subprocess
 import sys
 import urllib.error
@@ -15,7 +17,15 @@ from typing import Any
 
 import pytest
 
-from tests.ui.conftest import AUTH, ROOT, _get
+from index.settings import Settings
+from qa.answer import GLOSS_LABEL, Answer, Citation
+from qa.dictionary import Dictionary, open_dictionary
+from qa.gloss import Word
+from tests.ui.conftest import AUTH, CHINESE_ONLY, CHINESE_ONLY_QUESTION, ROOT, _get, plain
+from ui import render
+from ui.web import answer_text, export_markdown
+
+LABEL = GLOSS_LABEL["en"]
 
 
 def _listening_addresses(port: int) -> set[str]:
@@ -63,7 +73,8 @@ def test_english_and_chinese_questions_through_the_api(server: str) -> None:
     )
     assert "electron bombardment furnace" in _text(history[-1]) and "[1]" in _text(history[-1])
     assert "<mark>In 1965, the electric furnace factory" in cards
-    assert "电子轰击炉" in cards and "/passage/001_46162b52d6e248d1%23p9" in cards
+    assert "电子轰击炉" in plain(cards) and "/passage/001_46162b52d6e248d1%23p9" in cards
+    assert LABEL not in cards and LABEL not in _text(history[-1])  # bilingual: no gloss
     history, cards = _ask(server, "锦州电炉厂在1965年试制成功了什么？")
     assert "电子轰击炉" in _text(history[-1])
     assert "People&#x27;s Daily (人民日报), 1966-01-11, p. 1." in cards
@@ -90,9 +101,10 @@ def test_passage_pages_and_friendly_404(server: str) -> None:
     status, page = _get(server + "/passage/001_46162b52d6e248d1%23p9")
     assert status == 200
     assert 'id="001_46162b52d6e248d1#p9" class="aqa-hl"' in page
-    assert (
-        "一九六五年，这家电炉厂又试制成功了" in page and "Passage 001_46162b52d6e248d1#p9." in page
-    )
+    assert "一九六五年，这家电炉厂又试制成功了" in plain(page)
+    assert "Passage 001_46162b52d6e248d1#p9." in page
+    # Its Chinese words carry word cards (pinyin and senses).
+    assert re.search(r'<span class="aqa-w" tabindex="0" data-p="hōngjī[^"]*" data-g="bombard', page)
     status, page = _get(server + "/passage/no-such%23p1")
     assert status == 404 and "Passage not found" in page and "Traceback" not in page
 
@@ -104,6 +116,130 @@ def test_hostile_article_text_is_escaped(server: str) -> None:
     assert "&lt;script&gt;alert(&#x27;xss&#x27;)&lt;/script&gt;" in page
     _, cards = _ask(server, "Which harvest doubled in the county?")
     assert "<img src=x" not in cards and "<script>alert" not in cards
+
+
+def test_english_question_over_a_chinese_only_article_gets_the_gloss(server: str) -> None:
+    history, cards = _ask(server, CHINESE_ONLY_QUESTION)
+    chat = html.unescape(_text(history[-1]))
+    assert "(from the Chinese original) [1]" in chat
+    gloss = chat.split(f"\n{LABEL}:\n[1] ", 1)[1]
+    assert "Xinhua Bookstore" in gloss and "<" not in gloss
+    assert f'<div class="aqa-gloss"><b>{LABEL}:</b> {html.escape(gloss)}</div>' in cards
+    assert f"/passage/{urllib.parse.quote(CHINESE_ONLY, safe='')}%23p1" in cards
+    # The quoted sentence is marked, and its words carry word cards, as do those around it.
+    marked = re.search(r"<mark>(.*?)</mark>", cards, re.S)
+    assert marked and '<span class="aqa-w"' in marked.group(1)
+    assert "华北新华书店除编刊新大众外" in plain(marked.group(1))
+    after = cards[marked.end() :].split("</p>", 1)[0]
+    assert '<span class="aqa-w"' in after
+
+
+@pytest.fixture(scope="module")
+def dictionary() -> Dictionary:
+    return open_dictionary(Settings().model_cache)
+
+
+def _attrs(markup: str) -> list[tuple[str, dict[str, str | None]]]:
+    """Every start tag of the markup with its attributes, as a browser parses them."""
+    from html.parser import HTMLParser
+
+    tags: list[tuple[str, dict[str, str | None]]] = []
+
+    class Parser(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            tags.append((tag, dict(attrs)))
+
+    Parser().feed(markup)
+    return tags
+
+
+def test_word_card_escapes_pinyin_and_senses() -> None:
+    hostile = Word(
+        "四平",
+        pinyin='Sì"><img src=x onerror=alert(1)>',
+        senses=("<script>alert(1)</script>", "a & b", "c", "d", "e", "f"),
+        hsk="HSK 3",
+        gloss="Siping",
+        kind="name",
+    )
+    span = render.word_span(hostile)
+    assert "<img" not in span and "<script" not in span
+    assert _attrs(span) == [
+        (
+            "span",
+            {
+                "class": "aqa-w",
+                "tabindex": "0",
+                "data-p": 'Sì"><img src=x onerror=alert(1)> · HSK 3',
+                # a name's English first, then its senses: four in all
+                "data-g": "Siping; <script>alert(1)</script>; a & b; c",
+            },
+        )
+    ]
+    assert plain(span) == "四平"
+    assert render.word_card(Word("乙")) == ("", render.NOT_IN_DICTIONARY)
+
+
+def test_annotated_text_stays_text(dictionary: Dictionary) -> None:
+    text = "华北新华书店<script>alert('x')</script>四平街 & <img src=x>一九四六年。\n"
+    out = render.annotate(text, dictionary)
+    assert "<script" not in out and "<img" not in out
+    assert plain(out) == text  # every character kept, in order
+    tags = _attrs(out)
+    assert {t for t, _ in tags} == {"span"}
+    cards = {plain(m.group(2)): m.group(1) for m in re.finditer(r"(<span[^>]*>)(.*?)</span>", out)}
+    assert set(cards) >= {"华北", "新华书店", "四平", "街", "一九四六年"}
+    shop = _attrs(cards["新华书店"])[0][1]
+    assert "Xīnhuá" in str(shop["data-p"]) and "Xinhua Bookstore" in str(shop["data-g"])
+    assert "1946" in str(_attrs(cards["一九四六年"])[0][1]["data-g"])
+    assert render.annotate(text, None) == html.escape(text)  # no dictionary: plain text
+
+
+def _citation(gloss: str = "") -> Citation:
+    text = "【本市消息】华北新华书店近拟再编辑发行三种期刊。前者为月刊。"
+    return Citation(
+        n=1,
+        passage_id=f"{CHINESE_ONLY}#p1",
+        article_id=CHINESE_ONLY,
+        title={"en": "", "zh": "新华书店将出三种期刊"},
+        date="1946-05-15",
+        page="2",
+        text={"en": "", "zh": text},
+        quote={"en": "", "zh": "华北新华书店近拟再编辑发行三种期刊。"},
+        score=1.0,
+        gloss=gloss,
+    )
+
+
+def test_card_marks_the_quote_and_shows_the_gloss(dictionary: Dictionary) -> None:
+    gloss = "North China Xinhua Bookstore <b>plan-to</b> publish Sanzhong periodical."
+    card = render.card(_citation(gloss), "[1]", dictionary)
+    marked = re.search(r"<mark>(.*?)</mark>", card)
+    assert marked and plain(marked.group(1)) == "华北新华书店近拟再编辑发行三种期刊。"
+    assert marked.group(1).count('class="aqa-w"') >= 5
+    before, after = card.split(marked.group(0))
+    assert before.count('class="aqa-w"') >= 2 and after.count('class="aqa-w"') >= 2
+    assert f"<b>{LABEL}:</b> {html.escape(gloss)}</div>" in card and "<b>plan-to" not in card
+    assert LABEL not in render.card(_citation(), "[1]", dictionary)
+    assert 'class="aqa-w"' not in render.card(_citation(), "[1]")  # no dictionary
+
+
+def test_gloss_in_the_chat_message_and_the_export() -> None:
+    gloss = "North China Xinhua Bookstore plan-to publish Sanzhong periodical."
+    answer = Answer(
+        question=CHINESE_ONLY_QUESTION,
+        language="en",
+        answerable=True,
+        answer="华北新华书店近拟再编辑发行三种期刊。 (from the Chinese original) [1]",
+        citations=[_citation(gloss)],
+    )
+    text = answer_text(answer)
+    assert text.endswith(f"\n\n{LABEL}:\n[1] {gloss}")
+    md = export_markdown([answer.to_dict()], "http://127.0.0.1:7860")
+    assert f"\n\n{LABEL}:\n\n- [1] {gloss}\n" in md
+    plain = Answer(**{**answer.__dict__, "citations": [_citation()]})
+    assert LABEL not in answer_text(plain)
+    assert LABEL not in export_markdown([plain.to_dict()])
 
 
 def test_markdown_export_lists_every_citation_with_its_link() -> None:

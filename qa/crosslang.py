@@ -1,0 +1,292 @@
+"""A question's words in the other language, for searching text the asker cannot search.
+
+An English question over untranslated Chinese text becomes weighted Chinese terms; a Chinese
+question over English-only text becomes weighted English terms. From the dictionary
+(qa/dictionary.py): phrases first, longest first ("Yellow River" -> 黄河, "Chiang Kai-shek" ->
+蒋介石, "People's Daily" -> 人民日报), then single words; names written in pinyin that the
+dictionary lacks are read syllable by syllable against the index's own words ("Huayuankou" ->
+hua yuan kou -> 花园口); numbers in both writings (qa/numbers.py: 1946 <-> 一九四六, 1,200 <->
+一千二百). Only terms the index holds are kept, so a translation never searches for words
+that cannot match.
+
+Each :class:`Term` keeps the question word it came from: the terms search the other side
+lexically (``Translation.weights``), and evidence (qa/service.py) asks how many of the
+question's words a passage covers through their translations.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from index.lexical import LexicalIndex, tokenize
+from qa.dictionary import Dictionary, english_key, name_key
+from qa.numbers import chinese_numbers, digits, english_numbers, zh_forms
+
+# Words that ask rather than name: never translated.
+_EN_SKIP = frozenset(
+    "a an and are as at be been but by can could did do does for from had has have he her his "
+    "how i if in into is it its itself of on or our she so than that the their them then there "
+    "these they this those to was were what when where which who whom whose why will with "
+    "would you your about after before during many much there any some other such same also "
+    "only very just not no yes say said says tell told according give gave given happen "
+    "happened one's s t get got make made use used year years time times day days people "
+    "thing things kind".split()
+)
+_ZH_SKIP = frozenset(
+    "的 了 是 在 和 与 及 等 也 都 就 而 并 又 之 其 这 那 个 有 为 对 把 被 吗 呢 啊 "
+    "什么 哪些 哪 哪里 哪儿 哪个 哪一 谁 如何 怎么 怎样 怎么样 多少 几 为什么 是否 "
+    "有没有 是不是 一下 请问 呀 吧 么 当时 时候 一共 总共 共 名 位 个 次 种 些 现在 后来 "
+    "曾 曾经 要 能 会 可以 让 给 到 哪家 哪所 哪位 分别 到底 究竟 大概 大约".split()
+)
+_EN_TOKEN = re.compile(r"[A-Za-z]+(?:[-'’][A-Za-z]+)*|\d[\d,.]*")
+_CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+MAX_PHRASE = 5
+MAX_NAME_CANDIDATES = 3
+
+
+@dataclass(frozen=True)
+class Term:
+    """One question word or phrase and its terms in the other language (weights: best 1)."""
+
+    source: str
+    targets: tuple[tuple[str, float], ...]
+    kind: str  # dictionary, name (pinyin), number
+
+
+@dataclass(frozen=True)
+class Translation:
+    side: str  # the side these terms search: "zh" for an English question
+    terms: tuple[Term, ...] = ()
+    untranslated: tuple[str, ...] = ()  # content words no term was found for
+    _weights: dict[str, float] = field(default_factory=dict, compare=False, repr=False)
+
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
+    @property
+    def weights(self) -> dict[str, float]:
+        """Index tokens of the ``side`` with their weights, for a weighted BM25 search: each
+        term's targets share its weight by theirs; a target's weight is spread over its tokens
+        (a long word is not worth more than a short one)."""
+        if not self._weights and self.terms:
+            for term in self.terms:
+                for target, w in term.targets:
+                    toks = set(tokenize(target))
+                    for tok in toks:
+                        share = w / len(toks)
+                        if share > self._weights.get(tok, 0.0):
+                            self._weights[tok] = share
+        return self._weights
+
+    def tokens(self, term: Term) -> set[str]:
+        return {tok for target, _ in term.targets for tok in tokenize(target, bigrams=False)}
+
+
+class Translator:
+    """Translates questions against one lexical index (its vocabulary decides what is kept)."""
+
+    def __init__(self, dictionary: Dictionary, lexical: LexicalIndex) -> None:
+        self.dictionary = dictionary
+        self.lexical = lexical
+
+    def translate(self, question: str, language: str) -> Translation:
+        if language == "en":
+            return self._to_chinese(question)
+        return self._to_english(question)
+
+    # English -> Chinese ---------------------------------------------------------------------
+    def _present_zh(self, word: str) -> bool:
+        """Does the Chinese side hold ``word`` (as a token, or every bigram of it)?"""
+        if self.lexical.df(word, "zh"):
+            return True
+        if len(word) < 3:
+            return False
+        return all(self.lexical.df(word[i : i + 2], "zh") for i in range(len(word) - 1))
+
+    def _zh_targets(self, phrase: str) -> list[tuple[str, float]]:
+        found: dict[str, float] = {}
+        for key in dict.fromkeys((name_key(phrase), english_key(phrase))):
+            for zh, w in self.dictionary.english(key):
+                if w > found.get(zh, 0.0) and self._present_zh(zh):
+                    found[zh] = w
+        return _normalised(found)
+
+    def _to_chinese(self, question: str) -> Translation:
+        terms: list[Term] = []
+        for num in english_numbers(question):
+            if num.value == int(num.value) and num.value < 10**12:
+                forms = [f for f in zh_forms(int(num.value)) if self._present_zh(f)]
+                forms.append(digits(num.value).replace(",", ""))
+                written = tuple((f, 1.0) for f in dict.fromkeys(forms))
+                terms.append(Term(num.text, written, "number"))
+        words = [
+            (m.group(0), m.start()) for m in _EN_TOKEN.finditer(question) if m.group(0)[0].isalpha()
+        ]
+        untranslated: list[str] = []
+        i = 0
+        while i < len(words):
+            matched = False
+            for n in range(min(MAX_PHRASE, len(words) - i), 0, -1):
+                span = [w for w, _ in words[i : i + n]]
+                if not _contiguous(question, words[i : i + n]):
+                    continue
+                if span[0].lower() in _EN_SKIP or span[-1].lower() in _EN_SKIP:
+                    continue
+                phrase = " ".join(span)
+                targets = self._zh_targets(phrase)
+                kind = "dictionary"
+                if (not targets and n <= 3 and all(w[:1].isupper() for w in span)) or (
+                    not targets and n == 1 and not self._is_english(span[0])
+                ):
+                    targets = self._pinyin_targets("".join(span))
+                    kind = "name"
+                if targets:
+                    terms.append(Term(phrase, tuple(targets), kind))
+                    i += n
+                    matched = True
+                    break
+            if not matched:
+                word = words[i][0]
+                if word.lower() not in _EN_SKIP and len(word) > 2:
+                    untranslated.append(word)
+                i += 1
+        return Translation("zh", tuple(terms), tuple(untranslated))
+
+    def _is_english(self, word: str) -> bool:
+        """A common English word (the dictionary has it as a meaning, not only as a name)."""
+        return bool(self.dictionary.english(english_key(word))) and not word[:1].isupper()
+
+    def _pinyin_targets(self, word: str) -> list[tuple[str, float]]:
+        """Chinese words of the index whose pinyin is ``word`` ("Huayuankou" -> 花园口),
+        most frequent first (at most three)."""
+        if not word.isalpha() or len(word) < 4:
+            return []
+        found: dict[str, int] = {}
+        for syllables in self.dictionary.pinyin_syllables(word):
+            if not 2 <= len(syllables) <= 4 or any(len(s) < 2 for s in syllables):
+                continue
+            for cand in self._chains(tuple(syllables)):
+                df = self.lexical.df(cand, "zh")
+                if not df and len(cand) > 2:
+                    # jieba cut the name (花园/口): every bigram is there, at half weight
+                    df = min(self.lexical.df(cand[i : i + 2], "zh") for i in range(len(cand) - 1))
+                    df //= 2
+                if df:
+                    found[cand] = max(found.get(cand, 0), df)
+        best = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_NAME_CANDIDATES]
+        if not best:
+            return []
+        top = best[0][1]
+        return [(w, max(0.3, df / top)) for w, df in best]
+
+    def _chains(self, syllables: tuple[str, ...]) -> list[str]:
+        """Character strings reading ``syllables`` whose every bigram the index holds."""
+        partial = [c for c in self.dictionary.chars(syllables[0])]
+        for syl in syllables[1:]:
+            nxt = self.dictionary.chars(syl)
+            partial = [
+                p + c
+                for p, c in itertools.product(partial, nxt)
+                if self.lexical.df(p[-1] + c, "zh")
+            ]
+            if not partial or len(partial) > 5000:
+                return []
+        return partial
+
+    # Chinese -> English ---------------------------------------------------------------------
+    def _to_english(self, question: str) -> Translation:
+        terms: list[Term] = []
+        for n in chinese_numbers(question):
+            text = digits(n.value)
+            if self.lexical.df(tokenize(text)[-1] if tokenize(text) else text, "en"):
+                terms.append(Term(n.text, ((text, 1.0),), "number"))
+        untranslated: list[str] = []
+        for run in _CJK_RUN.findall(question):
+            for word in _segment(run):
+                if word in _ZH_SKIP or _is_numeral(word):
+                    continue
+                targets = self._en_targets(word)
+                if targets:
+                    terms.append(Term(word, tuple(targets), "dictionary"))
+                elif len(word) > 1:
+                    untranslated.append(word)
+        return Translation("en", tuple(terms), tuple(untranslated))
+
+    def _en_targets(self, word: str) -> list[tuple[str, float]]:
+        found: dict[str, float] = {}
+        entries = self.dictionary.lookup(word)
+        for entry in entries[:2]:
+            kept = 0
+            for pos, sense in enumerate(entry.senses):
+                text = re.sub(r"\([^()]*\)|\[[^\]]*\]|[\u3400-\u9fff|]+", " ", sense)
+                if re.match(r"\s*(?:surname|variant of|old variant|CL:|see |abbr\.)", text):
+                    continue
+                text = re.sub(r"^\s*to\s+", "", text)
+                if entry.proper:  # a name: its leading capitalised words ("Jinzhou")
+                    lead = re.split(r"[,;]", text)[0].split()
+                    name = []
+                    for w in lead:
+                        if not w[:1].isupper():
+                            break
+                        name.append(w)
+                    text = " ".join(name) or text
+                toks = [t for t in tokenize(text) if self.lexical.df(t, "en")]
+                if not toks or len(text.split()) > 6:
+                    continue
+                w = 1.0 / (1 + 0.5 * pos)
+                phrase = " ".join(toks)
+                found[phrase] = max(found.get(phrase, 0.0), w)
+                kept += 1
+                if kept >= 3:
+                    break
+        return _normalised(found)
+
+
+def content_words(question: str, lang: str) -> list[str]:
+    """The question's content words: Chinese jieba words, or stemmed English words; stop words
+    and question words out."""
+    if lang == "zh":
+        words = [
+            w
+            for run in _CJK_RUN.findall(question)
+            for w in _segment(run)
+            if w not in _ZH_SKIP and not _is_numeral(w)
+        ]
+    else:
+        words = [
+            tok
+            for m in _EN_TOKEN.finditer(question)
+            if m.group(0)[0].isalpha() and m.group(0).lower() not in _EN_SKIP
+            for tok in tokenize(m.group(0), bigrams=False)
+        ]
+    return list(dict.fromkeys(words))
+
+
+def _normalised(found: dict[str, float]) -> list[tuple[str, float]]:
+    if not found:
+        return []
+    top = max(found.values())
+    return sorted(((k, round(v / top, 4)) for k, v in found.items()), key=lambda kv: -kv[1])
+
+
+def _contiguous(text: str, words: Sequence[tuple[str, int]]) -> bool:
+    """Words separated by spaces or hyphens only (no comma or full stop between them)."""
+    for (w, start), (_, nxt) in itertools.pairwise(words):
+        if text[start + len(w) : nxt].strip(" -"):
+            return False
+    return True
+
+
+def _is_numeral(word: str) -> bool:
+    return bool(re.fullmatch(r"[零〇一二两三四五六七八九十百千万亿廿卅\d]+[年月日号天]?", word))
+
+
+@functools.lru_cache(maxsize=4096)
+def _segment(run: str) -> tuple[str, ...]:
+    from index.lexical import _jieba
+
+    return tuple(_jieba().lcut(run))

@@ -1,0 +1,293 @@
+"""Word-by-word English glosses of Chinese text, from the dictionary (not a translation).
+
+For a student who reads English better than Chinese: a quoted Chinese sentence is cut into
+words (jieba) and each word is given the dictionary's first fitting sense (the sense that uses
+one of the question's own words when there is one), numbers as digits (一九四六年 -> 1946,
+七百万 -> 7,000,000), names in pinyin (何思源 -> He Siyuan when the dictionary lacks them).
+:func:`words` gives each word's pinyin, senses and HSK level for the hover cards of the web
+pages.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from qa.dictionary import Dictionary, Entry, english_key, tone_marks, toneless
+from qa.numbers import ZH_NUMBER, digits, zh_to_int
+
+LABEL = {
+    "en": "Word-by-word dictionary gloss (CC-CEDICT), not a translation",
+    "zh": "逐词词典释义（CC-CEDICT），非翻译",
+}
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_PUNCT = {
+    "，": ",", "。": ".", "、": ",", "；": ";", "：": ":", "？": "?", "！": "!", "（": "(",
+    "）": ")", "“": '"', "”": '"', "‘": "'", "’": "'", "《": '"', "》": '"', "【": "[",
+    "】": "]", "—": "-", "…": "...", "·": "·", "「": '"', "」": '"', "『": '"', "』": '"',
+}  # fmt: skip
+# The commonest function words: the dictionary's first sense of each is a grammar note.
+_FUNCTION = {
+    "的": "'s", "了": "", "着": "", "过": "", "地": "", "得": "", "之": "of", "和": "and",
+    "与": "and", "及": "and", "并": "and", "而": "and", "或": "or", "在": "at", "于": "at",
+    "是": "is", "为": "for", "对": "toward", "把": "", "被": "by", "将": "will", "已": "already",
+    "已经": "already", "也": "also", "都": "all", "又": "again", "就": "then", "这": "this",
+    "那": "that", "其": "its", "以": "with", "等": "etc.", "中": "in", "上": "on", "所": "",
+    "则": "then", "即": "namely", "但": "but", "乃": "is", "向": "toward", "从": "from",
+    "到": "to", "由": "by", "给": "to", "自": "from", "至": "to", "各": "each", "该": "this",
+}  # fmt: skip
+_MONTHS = "January February March April May June July August September October November December"
+_DATE = re.compile(
+    rf"({ZH_NUMBER.pattern}|\d+)年|({ZH_NUMBER.pattern}|\d+)月|({ZH_NUMBER.pattern}|\d+)[日号]"
+)
+_SKIP_SENSE = re.compile(
+    r"^(?:surname |(?:old |archaic |Japanese )?variant of|CL:|see |abbr\.|used in|"
+    r"\(?classifier|\(?onom|\"?\w+\"? radical|radical )|radical in Chinese characters"
+)
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word of a Chinese text, with what the hover card and the gloss show."""
+
+    text: str
+    pinyin: str = ""  # tone marks: "Sìpíng"
+    senses: tuple[str, ...] = ()
+    hsk: str = ""
+    gloss: str = ""  # the word's English in the gloss line ("" for a particle)
+    kind: str = "word"  # word, name, number, punct, other
+
+    @property
+    def chinese(self) -> bool:
+        return bool(_CJK.search(self.text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _segment(text: str) -> tuple[str, ...]:
+    from index.lexical import _jieba
+
+    return tuple(_jieba().lcut(text))
+
+
+def _reading(entries: Sequence[Entry]) -> str:
+    """The common reading (a lower-case entry: 大众 dàzhòng, not the carmaker Dàzhòng) when
+    there is one, else the name's."""
+    common = [e for e in entries if not e.proper and _usable(e)]
+    common = common or [e for e in entries if not e.proper]
+    return (common or list(entries))[0].pinyin
+
+
+def _pinyin_of(text: str, dictionary: Dictionary) -> str:
+    """Tone-marked pinyin: the dictionary's reading of the word, else of each character."""
+    entries = dictionary.lookup(text)
+    if entries:
+        return tone_marks(_reading(entries))
+    out = []
+    for ch in text:
+        e = dictionary.lookup(ch)
+        out.append(tone_marks(_reading(e)) if e else ch)
+    return "".join(out)
+
+
+def _short(sense: str) -> str:
+    """A sense as a gloss: no parentheses or Chinese, its first alternative, no "to "."""
+    text = re.sub(r"\([^()]*\)|\[[^\]]*\]|[\u3400-\u9fff|]+", " ", sense)
+    text = re.split(r"[;,]", text)[0]
+    text = " ".join(text.split())
+    return re.sub(r"^(?:to|a|an|the) ", "", text)
+
+
+def _usable(entry: Entry) -> list[str]:
+    return [s for s in entry.senses if not _SKIP_SENSE.match(s.strip())]
+
+
+def _name(entry: Entry) -> str:
+    """A proper noun's English: the leading capitalised words of its first sense ("Siping"),
+    else its pinyin without tones."""
+    for sense in _usable(entry):
+        words = re.findall(r"[A-Z][\w'’-]*", _short(sense))
+        lead = _short(sense).split()
+        name: list[str] = []
+        for w in lead:
+            if w[:1].isupper() or w[:1].isdigit():
+                name.append(w)
+            else:
+                break
+        if name:
+            return " ".join(name)
+        if words:
+            return words[0]
+    return _pinyin_name(entry.pinyin)
+
+
+def _pinyin_name(pinyin: str) -> str:
+    syllables = [toneless(s) for s in pinyin.split()]
+    if len(syllables) == 3:  # a person's name: surname, then the given name
+        return f"{syllables[0].title()} {''.join(syllables[1:]).title()}"
+    return "".join(syllables).title()
+
+
+def _fitting(entries: Sequence[Entry], hints: frozenset[str]) -> str:
+    """The first sense that uses one of the asker's words, else the first usable sense of
+    the first common (not proper-noun) entry."""
+    common = [e for e in entries if not e.proper and _usable(e)] or list(entries)
+    senses = [s for e in common for s in _usable(e)] or [s for e in common for s in e.senses]
+    if hints:
+        for sense in senses:
+            if any(k in hints for k in english_key(_short(sense)).split()):
+                return _short(sense)
+    return _short(senses[0]) if senses else ""
+
+
+def _number(word: str) -> str | None:
+    """一九四六年 -> "1946", 七百万 -> "7,000,000", 九百余 -> "900+", 五月 -> "May"."""
+    m = re.fullmatch(rf"({ZH_NUMBER.pattern}|\d+)(余|多)?(年|月|日|号)?", word)
+    if not m:
+        return None
+    value = zh_to_int(m.group(1)) if not m.group(1).isdigit() else int(m.group(1))
+    if value is None:
+        return None
+    if m.group(3) == "月" and 1 <= value <= 12:
+        return _MONTHS.split()[value - 1]
+    text = digits(value)
+    if m.group(2):
+        text += "+"
+    if m.group(3) in ("日", "号"):
+        text = (
+            f"{text}th"
+            if 4 <= value % 100 <= 20
+            else text + {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
+        )
+    return text
+
+
+def words(text: str, dictionary: Dictionary, hints: Iterable[str] = ()) -> list[Word]:
+    """``text`` cut into words, each with its pinyin, senses, HSK level and gloss.
+
+    ``hints``: the asker's English words; a sense that uses one of them is the fitting one.
+    """
+    keys = frozenset(k for h in hints for k in english_key(h).split())
+    out: list[Word] = []
+    for piece in _segment(text):
+        if not _CJK.search(piece):
+            punct = "".join(_PUNCT.get(ch, ch) for ch in piece)
+            out.append(Word(piece, gloss=punct, kind="punct" if not piece.isalnum() else "other"))
+            continue
+        number = _number(piece)
+        entries = dictionary.lookup(piece)
+        pinyin = _pinyin_of(piece, dictionary)
+        senses = tuple(_short(s) for e in entries for s in _usable(e))[:6]
+        hsk = dictionary.hsk(piece)
+        if number is not None:
+            out.append(Word(piece, pinyin, senses, hsk, number, "number"))
+        elif piece in _FUNCTION:
+            out.append(Word(piece, pinyin, senses, hsk, _FUNCTION[piece], "word"))
+        elif entries and all(e.proper or not _usable(e) for e in entries):
+            proper = [e for e in entries if e.proper] or list(entries)
+            out.append(Word(piece, pinyin, senses, hsk, _name(proper[0]), "name"))
+        elif entries:
+            out.append(Word(piece, pinyin, senses, hsk, _fitting(entries, keys), "word"))
+        else:
+            out.extend(_unknown(piece, dictionary, keys))
+    return out
+
+
+_PLACE_SUFFIX = {
+    "县": "county", "村": "village", "镇": "town", "庄": "village", "区": "district",
+    "省": "province", "市": "city", "街": "street", "河": "river", "山": "mountain",
+}  # fmt: skip
+
+
+@functools.cache
+def _surnames(dictionary: Dictionary) -> frozenset[str]:
+    """Single characters the dictionary calls a surname."""
+    rows = dictionary.surname_chars()
+    return frozenset(rows)
+
+
+def _split(piece: str, dictionary: Dictionary) -> list[str]:
+    """``piece`` as dictionary words: fewest pieces, then fewest single characters."""
+    n = len(piece)
+    best: list[tuple[int, int, list[str]] | None] = [None] * (n + 1)
+    best[0] = (0, 0, [])
+    for i in range(n):
+        current = best[i]
+        if current is None:
+            continue
+        for j in range(i + 1, min(n, i + 8) + 1):
+            part = piece[i:j]
+            if j - i > 1 and part not in dictionary:
+                continue
+            cand = (current[0] + 1, current[1] + (j - i == 1), [*current[2], part])
+            old = best[j]
+            if old is None or cand[:2] < old[:2]:
+                best[j] = cand
+    final = best[n]
+    return final[2] if final else list(piece)
+
+
+def _unknown(piece: str, dictionary: Dictionary, keys: frozenset[str]) -> list[Word]:
+    """A word the dictionary lacks: a person's name when it is 2-3 characters that start with
+    a surname and do not split into a known word plus a character; a place when a known
+    place ending follows a name; else the dictionary words it is made of."""
+    pinyin = _pinyin_of(piece, dictionary)
+    readings = " ".join(
+        _reading(dictionary.lookup(ch)) if dictionary.lookup(ch) else ch for ch in piece
+    )
+    parts = _split(piece, dictionary)
+    value = zh_to_int(piece[0])
+    if value is not None and len(parts) > 1:  # 三种: "3 kinds"
+        rest = words(piece[1:], dictionary, keys)
+        head = _number(piece[0]) or str(value)
+        return [Word(piece[0], _pinyin_of(piece[0], dictionary), (), "", head, "number"), *rest]
+    if (
+        2 <= len(piece) <= 3
+        and piece[0] in _surnames(dictionary)
+        and (len(parts) > 1 and len(parts[0]) == 1)
+    ):
+        return [Word(piece, pinyin, (), "", _pinyin_name(readings), "name")]
+    if len(piece) >= 3 and piece[-1] in _PLACE_SUFFIX and piece[:-1] not in dictionary:
+        head = " ".join(readings.split()[:-1])
+        name = "".join(toneless(s) for s in head.split()).title()
+        return [Word(piece, pinyin, (), "", f"{name} {_PLACE_SUFFIX[piece[-1]]}", "name")]
+    out = []
+    for part in parts:
+        entries = dictionary.lookup(part)
+        senses = tuple(_short(s) for e in entries for s in _usable(e))[:6]
+        if part in _FUNCTION:
+            g = _FUNCTION[part]
+        elif entries and all(e.proper or not _usable(e) for e in entries):
+            g = _name(entries[0])
+        else:
+            g = _fitting(entries, keys) if entries else _pinyin_name(readings)
+        out.append(Word(part, _pinyin_of(part, dictionary), senses, dictionary.hsk(part), g))
+    return out
+
+
+def gloss(text: str, dictionary: Dictionary, hints: Sequence[str] = ()) -> str:
+    """The word-by-word gloss line of a Chinese sentence (multi-word senses hyphenated, so
+    each Chinese word stays one English token: "trial-produce", "People's-Daily")."""
+    parts: list[str] = []
+    opening = ""  # an opening quote or bracket waits for the next word
+    for w in words(text, dictionary, hints):
+        g = w.gloss.strip()
+        if not g:
+            continue
+        if w.kind == "punct" and w.text in "“‘《（【「『(":
+            opening += g
+            continue
+        if opening:
+            g, opening = opening + g, ""
+            if w.kind != "punct":
+                parts.append(g.replace(" ", "-") if w.kind != "name" else g)
+                continue
+        if w.kind == "punct":
+            if parts:
+                parts[-1] += g if g in ",.;:?!)]\"'" else " " + g
+            else:
+                parts.append(g)
+            continue
+        parts.append(g.replace(" ", "-") if w.kind != "name" else g)
+    return " ".join(parts)

@@ -1,0 +1,91 @@
+"""Cross-language terms over real untranslated articles: an English question becomes weighted
+Chinese terms the index holds (and a Chinese question English ones), no model involved."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.lexical import LexicalIndex
+from index.passages import make_passages
+from index.reader import read_article
+from index.settings import Settings
+from qa.crosslang import Translator
+from qa.dictionary import open_dictionary
+from tests.conftest import MONTH, SEED_FILES
+
+ARTICLES = [
+    "1946-05-15_英勇的四平街保卫战.md",
+    "1946-05-15_冀鲁豫日报发表社论_坚持实现荷泽治河协定.md",
+    "1946-05-15_发刊词.md",
+    "1946-05-17_《新大众》_发行增至八千余份.md",
+    "1946-05-15_新闻界的祝贺.md",
+]
+
+
+@pytest.fixture(scope="module")
+def translator() -> Translator:
+    passages = [
+        p
+        for path in [*(MONTH / name for name in ARTICLES), *SEED_FILES]
+        for p in make_passages(read_article(path))
+    ]
+    lexical = LexicalIndex.build((p.id, p.text_en, p.text_zh) for p in passages)
+    return Translator(open_dictionary(Settings().model_cache), lexical)
+
+
+def _targets(translator: Translator, question: str, lang: str = "en") -> dict[str, set[str]]:
+    t = translator.translate(question, lang)
+    return {term.source: {target for target, _ in term.targets} for term in t.terms}
+
+
+def test_english_names_phrases_and_pinyin_become_chinese(translator: Translator) -> None:
+    found = _targets(translator, "How long did the Democratic Allied Army hold Siping?")
+    assert "四平" in found["Siping"]
+    found = _targets(translator, "Why did people protest the Huayuankou dike on the Yellow River?")
+    assert "黄河" in found["Yellow River"]
+    assert "花园口" in found["Huayuankou"]  # not in the dictionary: read as hua-yuan-kou
+    found = _targets(translator, "How many copies of Xin Dazhong are printed?")
+    assert "大众" in found["Dazhong"]
+
+
+def test_only_terms_the_index_holds(translator: Translator) -> None:
+    found = _targets(translator, "What happened in Lhasa?")
+    assert "Lhasa" not in found  # 拉萨 is in no indexed article: nothing to search for
+    t = translator.translate("What did the factories make?", "en")
+    for term in t.terms:
+        for target, weight in term.targets:
+            assert translator.lexical.df(target, "zh") or len(target) > 2
+            assert 0 < weight <= 1
+
+
+def test_numbers_in_both_writings(translator: Translator) -> None:
+    t = translator.translate("What happened on May 15, 1946?", "en")
+    numbers = {
+        term.source: {x for x, _ in term.targets} for term in t.terms if term.kind == "number"
+    }
+    assert "1946" in numbers["1946"]
+    assert "十五" in numbers["15"] or "15" in numbers["15"]
+
+
+def test_chinese_question_to_english_terms(translator: Translator) -> None:
+    t = translator.translate("锦州有多少工厂？", "zh")
+    found = {term.source: {x for x, _ in term.targets} for term in t.terms}
+    assert "jinzhou" in found["锦州"]
+    assert any("factori" in x for x in found["工厂"])
+
+
+def test_weights_search_the_other_side(translator: Translator) -> None:
+    t = translator.translate("Who defended Siping street?", "en")
+    hits = translator.lexical.search_weighted(t.weights, "zh", 3)
+    assert hits and "四平街" in hits[0][0]
+
+
+def test_weighted_search_equals_bm25s_with_unit_weights(translator: Translator) -> None:
+    """The weighted search is bm25s's own scoring when every weight is 1 (the oracle)."""
+    lexical = translator.lexical
+    tokens = ["四平", "保卫", "工厂"]
+    ours = dict(lexical.search_weighted(dict.fromkeys(tokens, 1.0), "zh", 50))
+    theirs = dict(lexical.search(tokens, 50, ("zh",))["zh"])
+    assert ours.keys() == theirs.keys()
+    for pid, score in theirs.items():
+        assert ours[pid] == pytest.approx(score, rel=1e-5)

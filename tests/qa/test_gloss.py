@@ -1,0 +1,41 @@
+"""Word-by-word English glosses of real Chinese sentences, and the hover data of each word."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.settings import Settings
+from qa.dictionary import Dictionary, open_dictionary
+from qa.gloss import gloss, words
+
+
+@pytest.fixture(scope="module")
+def d() -> Dictionary:
+    return open_dictionary(Settings().model_cache)
+
+
+def test_numbers_dates_names_and_words(d: Dictionary) -> None:
+    line = gloss("本报于五月十五日在邯郸创刊，每日出版对开一张。", d)
+    assert "May 15th" in line and "Handan" in line and "publish" in line
+    line = gloss("沿河七百万人民选出代表赴京请愿。", d)
+    assert "7,000,000" in line and "people" in line and "petition" in line
+    line = gloss("一九六五年，这家电炉厂又试制成功了电子轰击炉。", d)
+    assert line.startswith("1965,") and "factory" in line
+    assert "Zhao Jinqing" in gloss("赵金清在利民矿用废料制成电焊机。", d)  # not in the dictionary
+
+
+def test_the_askers_words_choose_the_sense(d: Dictionary) -> None:
+    plain = gloss("他们创刊了一份报纸。", d)
+    assert "newspaper" in plain
+    # "出" has many senses (go out, come out, produce...); the question's word picks one
+    assert "go-out" in gloss("新华书店将出三种期刊。", d)
+    assert "produce" in gloss("新华书店将出三种期刊。", d, ["What will it produce?"])
+
+
+def test_hover_data(d: Dictionary) -> None:
+    ws = {w.text: w for w in words("华北新华书店的电炉厂", d)}
+    assert ws["新华书店"].pinyin == "Xīnhuá Shūdiàn" and ws["新华书店"].kind == "name"
+    assert ws["厂"].pinyin == "chǎng" and "factory" in ws["厂"].senses  # not the radical hǎn
+    assert ws["华北"].gloss == "North China"
+    assert d.hsk("工厂") == "HSK 5"
+    assert all(w.text for w in words("，。《》", d))
