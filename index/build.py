@@ -24,6 +24,8 @@ from index.lexical import LexicalIndex, tokenize, tokenizer_version
 from index.passages import make_passages
 from index.reader import ArticleError, decode, parse_article
 from index.records import Article, Passage
+from index.sentence_vectors import encode as encode_vectors
+from index.sentence_vectors import sentence_texts
 from index.settings import Settings
 from index.tokenpool import MIN_PASSAGES as TOKEN_POOL_MIN
 from index.tokenpool import TokenPool
@@ -34,6 +36,8 @@ ARTICLE_SUFFIXES = (".txt", ".md")
 # one call, so bigger groups pad less: at 128 the calls did 1.15x the padded tokens of one sorted
 # call over 1k passages (docs/benchmarks.md). An interrupted build redoes at most one group.
 EMBED_BATCH_PASSAGES = 1024
+# Sentences per embed call when sentence vectors are filled in (sorted by length within it).
+SENTENCE_BATCH = 2048
 
 
 @dataclass
@@ -233,6 +237,7 @@ class Indexer:
             self.catalog.remove(path)
             report.removed += 1
         self._write(pending, progress)
+        self._fill_sentence_vectors(progress)
         report.added = sum(1 for p in pending if p.is_new)
         report.updated = len(pending) - report.added
         if pending or gone or self.rebuild or stale:
@@ -324,6 +329,48 @@ class Indexer:
             bar.close()
             if pool is not None:
                 pool.close()
+
+
+    def _fill_sentence_vectors(self, progress: bool | None) -> None:
+        """Embed the sentences of every passage that has no sentence vectors yet (new articles,
+        an index built before sentence vectors, or a build killed in between): each passage
+        side's vectors are one catalog row, written as soon as its group is embedded."""
+        from tqdm import tqdm
+
+        model = self.embedder.model_id
+        todo = self.catalog.passages_without_sentence_vectors(model)
+        if not todo:
+            return
+        jobs = [(p, side, sentence_texts(p, side)) for p in todo for side in ("en", "zh")]
+        jobs = [j for j in jobs if j[2]]
+        total = sum(len(texts) for _, _, texts in jobs)
+        show = sys.stderr.isatty() if progress is None else progress
+        bar = tqdm(total=total, unit="sentence", desc="sentences", disable=not show)
+        try:
+            group: list[tuple[Passage, str, list[str]]] = []
+            count = 0
+            for job in jobs:
+                group.append(job)
+                count += len(job[2])
+                if count >= SENTENCE_BATCH:
+                    self._embed_sentences(group, model)
+                    bar.update(count)
+                    group, count = [], 0
+            if group:
+                self._embed_sentences(group, model)
+                bar.update(count)
+        finally:
+            bar.close()
+
+    def _embed_sentences(self, group: list[tuple[Passage, str, list[str]]], model: str) -> None:
+        texts = [t for _, _, sents in group for t in sents]
+        vecs = self.embedder.embed_passages(texts)
+        rows: list[tuple[str, str, str, bytes]] = []
+        at = 0
+        for p, side, sents in group:
+            rows.append((p.id, p.article_id, side, encode_vectors(vecs[at : at + len(sents)])))
+            at += len(sents)
+        self.catalog.put_sentence_vectors(model, rows)
 
 
 def _groups(items: Iterable[_Pending], size: int) -> Iterable[list[_Pending]]:

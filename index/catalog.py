@@ -39,6 +39,15 @@ CREATE TABLE IF NOT EXISTS tokens (
     zh TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS tokens_article ON tokens (article_id);
+CREATE TABLE IF NOT EXISTS sentence_vectors (
+    passage_id TEXT NOT NULL,
+    article_id TEXT NOT NULL,
+    side TEXT NOT NULL,
+    model TEXT NOT NULL,
+    vectors BLOB NOT NULL,
+    PRIMARY KEY (passage_id, side)
+);
+CREATE INDEX IF NOT EXISTS sentence_vectors_article ON sentence_vectors (article_id);
 """
 
 
@@ -138,6 +147,7 @@ class Catalog:
             ids.add(row[0])
         for aid in ids:
             self._db.execute("DELETE FROM tokens WHERE article_id = ?", (aid,))
+            self._db.execute("DELETE FROM sentence_vectors WHERE article_id = ?", (aid,))
             self._db.execute("DELETE FROM passages WHERE article_id = ?", (aid,))
             self._db.execute("DELETE FROM files WHERE article_id = ?", (aid,))
         self._db.execute("DELETE FROM files WHERE path = ?", (path,))
@@ -244,6 +254,42 @@ class Catalog:
             "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
             (version,),
         )
+
+    # sentence vectors ---------------------------------------------------------------------
+    # Each passage side's sentence vectors (index/sentence_vectors.py), tagged with the model
+    # that made them: another model's are redone.
+    def passages_without_sentence_vectors(self, model: str) -> list[Passage]:
+        rows = self._db.execute(
+            "SELECT p.data FROM passages p WHERE EXISTS (SELECT 1 FROM (SELECT 'en' AS side "
+            "UNION ALL SELECT 'zh') s WHERE json_extract(p.data, '$.text_' || s.side) != '' "
+            "AND NOT EXISTS (SELECT 1 FROM sentence_vectors v WHERE v.passage_id = p.id "
+            "AND v.side = s.side AND v.model = ?)) ORDER BY p.article_id, p.ord",
+            (model,),
+        )
+        return [Passage.from_dict(json.loads(r[0])) for r in rows]
+
+    def put_sentence_vectors(self, model: str, rows: list[tuple[str, str, str, bytes]]) -> None:
+        """(passage id, article id, side, encoded vectors) rows of ``model``."""
+        with self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO sentence_vectors "
+                "(passage_id, article_id, side, model, vectors) VALUES (?, ?, ?, ?, ?)",
+                [(pid, aid, side, model, blob) for pid, aid, side, blob in rows],
+            )
+
+    def sentence_vectors(self, ids: list[str], model: str) -> dict[tuple[str, str], bytes]:
+        """(passage id, side) -> encoded vectors of the given passages (made by ``model``)."""
+        out: dict[tuple[str, str], bytes] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for pid, side, blob in self._reader().execute(
+                f"SELECT passage_id, side, vectors FROM sentence_vectors "
+                f"WHERE passage_id IN ({marks}) AND model = ?",
+                [*chunk, model],
+            ):
+                out[(pid, side)] = bytes(blob)
+        return out
 
     def counts(self) -> tuple[int, int]:
         """(articles, passages)."""

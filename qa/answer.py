@@ -16,6 +16,8 @@ from index import sentences
 from index.align import align
 from index.lexical import tokenize
 from index.records import Passage
+from qa.crosslang import Translation
+from qa.question import Analysis, counts, holds
 from qa.retrieve import Scored
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -26,6 +28,10 @@ NOT_FOUND = {
     "zh": "档案中没有找到答案：没有已索引的段落回答这个问题。",
 }
 RELATED = {"en": "Closest passages", "zh": "最相关的段落"}
+GLOSS_LABEL = {
+    "en": "Word-by-word dictionary gloss (CC-CEDICT), not a translation",
+    "zh": "逐词词典释义（CC-CEDICT），非翻译",
+}
 OTHER_SIDE = {"en": "(from the Chinese original)", "zh": "（据英文译文）"}
 # A further sentence joins the answer when it scores at least this share of the best one, and
 # a second passage is cited when its fused score is at least this share of the first's. Both
@@ -61,6 +67,9 @@ class Citation:
     text: dict[str, str]
     quote: dict[str, str]
     score: float
+    # For an English asker quoting a Chinese-only passage: the quoted sentences glossed word
+    # by word from the dictionary (qa/gloss.py); not a translation.
+    gloss: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,6 +97,12 @@ class Answer:
                     quote = c.quote.get(side) or (c.text.get(side, "")[:160] if heading else "")
                     if quote:
                         lines.append(f"    {side}: {quote}")
+                if c.gloss:
+                    lines.append(f"    gloss: {c.gloss}")
+        glossed = [c for c in self.citations if c.gloss]
+        if glossed:
+            lines += ["", f"{GLOSS_LABEL[self.language]}:"]
+            lines += [f"[{c.n}] {c.gloss}" for c in glossed]
         return "\n".join(lines).rstrip()
 
 
@@ -109,6 +124,100 @@ def lexical_scorer(question: str, idf: Callable[[str], float]) -> SentenceScorer
     return score
 
 
+def translated_scorer(translation: Translation, idf: Callable[[str], float]) -> SentenceScorer:
+    """Across languages: the share of the question's translated terms (their weight: the
+    IDF of their rarest target the index holds) that a sentence contains, as text."""
+    terms = [
+        (t, max((idf(tok) for tok in translation.tokens(t)), default=0.0))
+        for t in translation.terms
+    ]
+    total = sum(w for _, w in terms) or 1.0
+
+    def score(sentence: str, side: str) -> float:
+        if side != translation.side:
+            return 0.0
+        low = sentence.lower()
+        found = 0.0
+        for term, w in terms:
+            if any(_contains_term(low, target, side) for target, _ in term.targets):
+                found += w
+        return found / total
+
+    return score
+
+
+def _contains_term(text: str, target: str, side: str) -> bool:
+    if side == "zh":
+        return target in text
+    return all(tok in set(tokenize(text)) for tok in tokenize(target))
+
+
+def typed_scorer(
+    base: SentenceScorer, analysis: Analysis | None, penalty: float, lang: str = ""
+) -> SentenceScorer:
+    """``base`` times ``penalty`` for a sentence that lacks what the question asks for (no
+    date for a when-question, no number for a how-many question...)."""
+    if analysis is None or penalty >= 1.0:
+        return base
+    units = [
+        u[:-1] if lang == "en" and u.endswith("s") and len(u) > 3 else u for u in analysis.units
+    ]
+
+    def score(sentence: str, side: str) -> float:
+        value = base(sentence, side)
+        if analysis.units and analysis.kind == "how_many" and side == lang:
+            ok = counts(sentence, side, units)
+        else:
+            ok = holds(analysis.kind, sentence, side)
+        return value if ok else value * penalty
+
+    return score
+
+
+def meaning_scorer(
+    base: SentenceScorer,
+    meaning: dict[tuple[str, str], float],
+    lang: str,
+    weight: float,
+    cross_weight: float,
+) -> SentenceScorer:
+    """``base`` plus the sentence's cosine to the question above its side's mean (so the
+    shares :func:`compose` uses still compare sentences, not a constant), times ``weight``
+    (``cross_weight`` for sentences in the other language)."""
+    by_side: dict[str, list[float]] = {}
+    for (side, _), sim in meaning.items():
+        by_side.setdefault(side, []).append(sim)
+    mean = {side: sum(v) / len(v) for side, v in by_side.items()}
+
+    def score(sentence: str, side: str) -> float:
+        sim = meaning.get((side, sentence))
+        value = base(sentence, side)
+        if sim is None:
+            return value
+        w = weight if side == lang else cross_weight
+        return value + w * (sim - mean[side])
+
+    return score
+
+
+def combined_scorer(
+    lang: str, same: SentenceScorer, cross: SentenceScorer | None
+) -> SentenceScorer:
+    """The question's own words for sentences in its language, the translated terms for the
+    other language's sentences."""
+    if cross is None:
+        return same
+
+    def score(sentence: str, side: str) -> float:
+        return (
+            same(sentence, side)
+            if side == lang
+            else max(cross(sentence, side), same(sentence, side))
+        )
+
+    return score
+
+
 def aligned_quote(p: Passage, side: str, index: int) -> str:
     """The sentence(s) on the other side of ``p`` aligned with sentence ``index`` of ``side``."""
     other = "zh" if side == "en" else "en"
@@ -125,7 +234,9 @@ def aligned_quote(p: Passage, side: str, index: int) -> str:
     return ""
 
 
-def citation(n: int, h: Scored, quote_en: str = "", quote_zh: str = "") -> Citation:
+def citation(
+    n: int, h: Scored, quote_en: str = "", quote_zh: str = "", gloss: str = ""
+) -> Citation:
     p = h.passage
     return Citation(
         n=n,
@@ -137,12 +248,13 @@ def citation(n: int, h: Scored, quote_en: str = "", quote_zh: str = "") -> Citat
         text={"en": p.text_en, "zh": p.text_zh},
         quote={"en": quote_en, "zh": quote_zh},
         score=round(h.score, 6),
+        gloss=gloss,
     )
 
 
-def not_found(question: str, lang: str, hits: list[Scored]) -> Answer:
+def not_found(question: str, lang: str, hits: list[Scored], message: str = "") -> Answer:
     related = [citation(i, h) for i, h in enumerate(hits, start=1)]
-    return Answer(question, lang, False, NOT_FOUND[lang], [], related)
+    return Answer(question, lang, False, message or NOT_FOUND[lang], [], related)
 
 
 def compose(
@@ -152,6 +264,7 @@ def compose(
     scorer: SentenceScorer,
     *,
     max_sentences: int = 3,
+    glosser: Callable[[str], str] | None = None,
 ) -> Answer:
     """The answer from the best-scoring sentences of the top passages, cited ``[n]``."""
     picked: list[tuple[int, str, int, str]] = []  # hit index, side, sentence index, sentence
@@ -187,12 +300,20 @@ def compose(
         aligned = aligned_quote(hits[hi].passage, side, i)
         if aligned and aligned not in q[other]:
             q[other].append(aligned)
+
+    def glossed(hi: int) -> str:
+        # An English reader quoting a Chinese-only passage gets the word-by-word gloss.
+        if glosser is None or lang != "en" or quotes[hi]["en"]:
+            return ""
+        return " ".join(glosser(s) for s in quotes[hi]["zh"])
+
     citations = [
         citation(
             n,
             hits[hi],
             " ".join(quotes[hi]["en"]),
             "".join(quotes[hi]["zh"]),
+            glossed(hi),
         )
         for hi, n in numbers.items()
     ]

@@ -1,33 +1,56 @@
-"""The assistant: open the index once, then answer questions (what the CLI and web app call)."""
+"""The assistant: open the index once, then answer questions (what the CLI and web app call).
+
+A question is *considered* (cleaned, its language detected, analysed, translated, searched,
+its evidence gathered: :meth:`Assistant.consider`) and then *answered* (:meth:`Assistant.answer`):
+cited sentences when the calibrated decision (qa/decision.py) says the best passage supports
+them, else "the archive does not say" with the closest passages.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from index.embedder import Embedder, Vectors
-from index.lexical import tokenize
+from index.sentence_vectors import decode as decode_vectors
+from index.sentence_vectors import sentence_texts
 from index.settings import Settings
 from index.store import OpenIndex, open_index
-from qa.answer import Answer, compose, detect_language, lexical_scorer, not_found
-from qa.centring import CENTROID_QUESTIONS, language_centroid
+from qa import decision
+from qa.answer import (
+    Answer,
+    SentenceScorer,
+    combined_scorer,
+    compose,
+    detect_language,
+    lexical_scorer,
+    meaning_scorer,
+    not_found,
+    translated_scorer,
+    typed_scorer,
+)
+from qa.centring import CENTROID_QUESTIONS, centred_query, language_centroid
+from qa.crosslang import Translation, Translator
+from qa.dictionary import Dictionary, open_dictionary
+from qa.evidence import Evidence, gather
+from qa.gloss import gloss
 from qa.glossary import Glossary
+from qa.question import Analysis, analyse
 from qa.retrieve import Filters, Retriever, Scored
 
 MAX_QUESTION_CHARS = 2000
-
-# Abstention (see docs/benchmarks.md, "Abstention"). The best passage supports an answer when
-# it is close in meaning (dense cosine) and holds enough of the question's rare words (share of
-# the question's IDF mass), or when its dense score stands far above every other passage's
-# (z-score; this is what carries a question asked across languages, where words cannot match).
-# Chosen on XQuAD with articles 24-47 indexed (dev), reported with articles 0-23 indexed.
-MIN_DENSE = 0.82
-MIN_COVERAGE = 0.30
-SURE_DENSE_Z = 4.0
-# A passage only in the other language cannot share words with the question; across languages
-# the model's cosines of right and wrong passages overlap, so abstention there is weak (figures
-# in docs/benchmarks.md): answer when the passage stands out and is not far in meaning.
-CROSS_DENSE_Z = 2.5
-CROSS_MIN_DENSE = 0.75
+# A sentence that lacks what the question asks for (a date for "when", a number for "how
+# many") scores this share of its word overlap when answers are composed.
+TYPE_PENALTY = 0.5
+# Sentences are also chosen by meaning: each one's cosine to the question (above the mean of
+# the passage's sentences) joins its word share with this weight, in the asker's language and
+# across languages (where words match less). Chosen on XQuAD articles 0-23 (docs/benchmarks.md,
+# "Sentences by meaning"). Sentences of this many top passages are scored.
+SENTENCE_MEANING = 1.0
+SENTENCE_MEANING_CROSS = 8.0
+SENTENCE_PASSAGES = 3
 
 
 class QuestionError(ValueError):
@@ -70,20 +93,16 @@ def clean_date(value: str | None, *, end: bool = False) -> str | None:
 
 
 @dataclass(frozen=True)
-class Evidence:
-    """What the abstention decision looks at, for the best passage."""
+class Considered:
+    """A question worked through: its language, analysis, translation, passages, evidence."""
 
-    dense: float
-    coverage: float
-    dense_z: float
-    own_language: bool = True  # the passage has a side in the asker's language
-
-    def supports(self) -> bool:
-        if not self.own_language:
-            return self.dense_z >= CROSS_DENSE_Z and self.dense >= CROSS_MIN_DENSE
-        if self.dense_z >= SURE_DENSE_Z:
-            return True
-        return self.dense >= MIN_DENSE and self.coverage >= MIN_COVERAGE
+    question: str
+    language: str
+    analysis: Analysis
+    translation: Translation | None
+    hits: list[Scored]
+    evidence: Evidence | None
+    scorer: SentenceScorer
 
 
 def _glossary(index: OpenIndex) -> Glossary:
@@ -95,6 +114,7 @@ class Assistant:
     embedder: Embedder
     index: OpenIndex
     glossary: Glossary = field(default_factory=lambda: Glossary(()))
+    dictionary: Dictionary | None = None
 
     @classmethod
     def open(cls, settings: Settings, embedder: Embedder | None = None) -> Assistant:
@@ -108,9 +128,24 @@ class Assistant:
         return assistant
 
     @classmethod
-    def over(cls, embedder: Embedder, index: OpenIndex) -> Assistant:
-        """An assistant over an open index, with the glossary of all its articles."""
-        return cls(embedder, index, _glossary(index))
+    def over(
+        cls, embedder: Embedder, index: OpenIndex, dictionary: Dictionary | None = None
+    ) -> Assistant:
+        """An assistant over an open index, with the glossary of all its articles and the
+        bilingual dictionary (built into the model cache the first time)."""
+        if dictionary is None:
+            dictionary = open_dictionary(index.settings.model_cache)
+        return cls(embedder, index, _glossary(index), dictionary)
+
+    @property
+    def translator(self) -> Translator | None:
+        if self.dictionary is None:
+            return None
+        return Translator(self.dictionary, self.index.lexical)
+
+    def translate(self, question: str, language: str) -> Translation | None:
+        translator = self.translator
+        return None if translator is None else translator.translate(question, language)
 
     def refresh(self) -> None:
         """Pick up a re-index made by another process since the last question."""
@@ -128,17 +163,43 @@ class Assistant:
             self.index.facts,
         )
 
-    def evidence(self, question: str, hit: Scored, language: str = "") -> Evidence:
-        """Dense cosine of the best passage, and the share of the question's IDF it contains."""
-        idf = self.index.lexical.idf
-        q = {
-            t: idf(t) for t in set(tokenize(" ".join([question, *self.glossary.expand(question)])))
-        }
-        total = sum(q.values())
-        words = set(tokenize(hit.passage.text_en)) | set(tokenize(hit.passage.text_zh))
-        coverage = sum(w for t, w in q.items() if t in words) / total if total else 0.0
-        own = bool(hit.passage.text(language or detect_language(question)))
-        return Evidence(hit.dense, coverage, hit.dense_z, own)
+    def consider(
+        self,
+        question: str,
+        *,
+        k: int = 5,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        article_id: str | None = None,
+        query_vector: Vectors | None = None,
+    ) -> Considered:
+        """Everything the answer is decided from, before deciding."""
+        text = clean_question(question)
+        date_from, date_to = clean_date(date_from), clean_date(date_to, end=True)
+        self.refresh()
+        lang = detect_language(text)
+        analysis = analyse(text, lang)
+        translation = self.translate(text, lang)
+        if query_vector is None:
+            query_vector = self.embedder.embed_queries([text])[0]
+        hits = self.retriever.search(
+            text,
+            k,
+            language=lang,
+            filters=Filters(date_from, date_to, article_id),
+            query_vector=query_vector,
+            translation=translation,
+        )
+        meaning = self.sentence_meaning(query_vector, lang, hits[:SENTENCE_PASSAGES])
+        scorer = self.sentence_scorer(text, lang, translation, analysis, meaning)
+        evidence = None
+        if hits:
+            expansions = self.glossary.expand(text)
+            idf = self.index.lexical.idf
+            evidence = gather(
+                text, lang, analysis, translation, hits, scorer, idf, expansions, meaning
+            )
+        return Considered(text, lang, analysis, translation, hits, evidence, scorer)
 
     def ask(
         self,
@@ -150,17 +211,100 @@ class Assistant:
         article_id: str | None = None,
         query_vector: Vectors | None = None,
     ) -> Answer:
-        text = clean_question(question)
-        date_from, date_to = clean_date(date_from), clean_date(date_to, end=True)
-        self.refresh()
-        lang = detect_language(text)
-        hits = self.retriever.search(
-            text,
-            k,
-            language=lang,
-            filters=Filters(date_from, date_to, article_id),
+        considered = self.consider(
+            question,
+            k=k,
+            date_from=date_from,
+            date_to=date_to,
+            article_id=article_id,
             query_vector=query_vector,
         )
-        if not hits or not self.evidence(text, hits[0], lang).supports():
-            return not_found(text, lang, hits)
-        return compose(text, lang, hits, lexical_scorer(text, self.index.lexical.idf))
+        return self.answer(considered)
+
+    def answer(self, c: Considered) -> Answer:
+        """The cited answer of a considered question, or the archive's "does not say"."""
+        if c.evidence is None or not decision.supports(c.evidence, constraints=False):
+            return not_found(c.question, c.language, c.hits)
+        if not c.evidence.constraints:
+            # The passage answers the question but for another year or number: say what it has.
+            return not_found(c.question, c.language, c.hits, unmet(c.evidence, c.language))
+        return self.compose(c)
+
+    def compose(self, c: Considered) -> Answer:
+        """The cited answer the passages give, whatever the decision (evaluation asks what an
+        answer would have held)."""
+        if not c.hits:
+            return not_found(c.question, c.language, c.hits)
+        return compose(c.question, c.language, c.hits, c.scorer, glosser=self.glosser(c.question))
+
+    def sentence_meaning(
+        self, query_vector: Vectors, lang: str, hits: list[Scored]
+    ) -> dict[tuple[str, str], float]:
+        """(side, sentence) -> the sentence's cosine to the question, for the sentences of
+        ``hits`` (index/sentence_vectors.py); across languages with the language-centred
+        question (qa/centring.py). Passages indexed before sentence vectors have none."""
+        model = self.embedder.model_id
+        blobs = self.index.catalog.sentence_vectors([h.passage.id for h in hits], model)
+        q = np.asarray(query_vector, dtype=np.float32)
+        centred = None
+        out: dict[tuple[str, str], float] = {}
+        for h in hits:
+            for side in ("en", "zh"):
+                blob = blobs.get((h.passage.id, side))
+                texts = sentence_texts(h.passage, side)
+                if not blob or not texts:
+                    continue
+                vecs = decode_vectors(blob, self.embedder.dimension)
+                if len(vecs) != len(texts):
+                    continue  # made from other text: redone by the next `index`
+                if side == lang:
+                    sims = vecs @ q
+                else:
+                    if centred is None:
+                        centred = centred_query(self.embedder, q, lang)
+                    sims = vecs @ centred
+                for t, sim in zip(texts, sims, strict=True):
+                    out[(side, t)] = float(sim)
+        return out
+
+    def sentence_scorer(
+        self,
+        question: str,
+        lang: str,
+        translation: Translation | None,
+        analysis: Analysis | None,
+        meaning: dict[tuple[str, str], float] | None = None,
+    ) -> SentenceScorer:
+        idf = self.index.lexical.idf
+        same = lexical_scorer(question, idf)
+        cross = translated_scorer(translation, idf) if translation else None
+        words = combined_scorer(lang, same, cross)
+        if meaning:
+            words = meaning_scorer(words, meaning, lang, SENTENCE_MEANING, SENTENCE_MEANING_CROSS)
+        return typed_scorer(words, analysis, TYPE_PENALTY, lang)
+
+    def glosser(self, question: str) -> Callable[[str], str] | None:
+        dictionary = self.dictionary
+        if dictionary is None:
+            return None
+        hints = question.split()
+        return lambda sentence: gloss(sentence, dictionary, hints)
+
+
+def unmet(evidence: Evidence, language: str) -> str:
+    """What the archive has when the question's year is not met: "The archive does not say:
+    it gives 1965, not 2020 [1]." (the best passage is the first of the closest passages)."""
+    wanted = ", ".join(str(y) for y in evidence.wanted_years)
+    found = [y for y in evidence.found_years if y not in evidence.wanted_years]
+    if language == "zh":
+        if wanted and found:
+            have = "、".join(f"{y}年" for y in found[:3])
+            return f"档案中没有{wanted}年的答案：最相关的段落讲的是{have}[1]。"
+        return "档案中没有找到答案：最相关的段落不符合问题中的年份或数字[1]。"
+    if wanted and found:
+        have = ", ".join(str(y) for y in found[:3])
+        return f"The archive does not say: it gives {have}, not {wanted} [1]."
+    return (
+        "The archive does not say: the closest passage does not give the year or number "
+        "the question names [1]."
+    )

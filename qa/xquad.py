@@ -60,18 +60,33 @@ def load(folder: Path) -> XQuad:
     )
 
 
-def write_articles(x: XQuad, out: Path, articles: range | None = None) -> list[Path]:
-    """Write articles (all, or the given indices) as archive files; returns their paths."""
+def write_articles(
+    x: XQuad,
+    out: Path,
+    articles: range | None = None,
+    *,
+    sides: tuple[str, ...] = ("en", "zh"),
+) -> list[Path]:
+    """Write articles (all, or the given indices) as archive files; returns their paths.
+
+    ``sides``: both (the bilingual seed format), ``("zh",)`` (the raw untranslated layout,
+    as the real archive is) or ``("en",)`` (an English-only article)."""
     out.mkdir(parents=True, exist_ok=True)
     paths: list[Path] = []
     for i in articles if articles is not None else range(len(x.titles)):
         body_en = "\n\n".join(x.en[i])
         body_zh = "\n".join(f"    {p}" for p in x.zh[i])
-        text = (
-            f"Title: {x.titles[i]}\nAuthor:\nDate: {XQUAD_DATE}\nPage: 1\n\n{body_en}\n\n"
-            f"<hr />\n\nOriginal:\n\n### {x.titles[i]}\n\n{XQUAD_DATE}\n第1版()\n专栏：\n\n"
-            f"    {x.titles[i]}\n{body_zh}\n"
-        )
+        header = f"Title: {x.titles[i]}\nAuthor:\nDate: {XQUAD_DATE}\nPage: 1\n\n"
+        original = f"### {x.titles[i]}\n\n{XQUAD_DATE}\n第1版()\n专栏：\n\n"
+        if sides == ("zh",):
+            text = f"{original}{body_zh}\n"
+        elif sides == ("en",):
+            text = f"{header}{body_en}\n"
+        else:
+            text = (
+                f"{header}{body_en}\n\n<hr />\n\nOriginal:\n\n{original}"
+                f"    {x.titles[i]}\n{body_zh}\n"
+            )
         path = out / f"{x.article_id(i)}.txt"
         path.write_text(text, encoding="utf-8")
         paths.append(path)

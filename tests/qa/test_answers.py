@@ -16,7 +16,7 @@ from index.build import Indexer
 from index.embedder import Embedder
 from index.settings import Settings
 from qa import centring
-from qa.answer import Answer, detect_language
+from qa.answer import GLOSS_LABEL, Answer, detect_language
 from qa.service import Assistant, QuestionError
 from tests.conftest import copy_seeds
 from tests.fakes import HashEmbedder
@@ -80,6 +80,10 @@ def test_english_question_over_a_chinese_only_article(assistant: Assistant) -> N
     assert a.citations[0].article_id == "1946-05-17_济宁日报创刊"
     assert "济宁日报" in a.answer and "(from the Chinese original)" in a.answer
     _check_markers(a)
+    # the English reader gets each quoted Chinese sentence glossed word by word
+    gloss = a.citations[0].gloss
+    assert "Jining" in gloss and "daily" in gloss.lower()
+    assert GLOSS_LABEL["en"] in a.render_text() and gloss in a.render_text()
 
 
 def test_chinese_question_over_an_english_only_article(assistant: Assistant) -> None:
@@ -211,3 +215,13 @@ def test_centred_query_removes_part_of_the_language_centroid() -> None:
     expected = q - centring.CROSS_CENTRE * centroid
     assert np.allclose(out, expected / np.linalg.norm(expected), atol=1e-6)
     assert out.dtype == np.float32
+
+
+def test_a_year_the_passage_does_not_give_is_not_answered(assistant: Assistant) -> None:
+    """The right passage for another year: abstain, and say which year the archive has."""
+    a = assistant.ask("What did the Jinzhou Electric Furnace Factory trial-produce in 2020?")
+    assert not a.answerable and a.citations == []
+    assert "2020" in a.answer and ("1965" in a.answer or "1966" in a.answer)
+    assert a.related[0].passage_id == FURNACE  # [1] in the message is that passage
+    z = assistant.ask("锦州电炉厂在2020年试制成功了什么？")
+    assert not z.answerable and "2020" in z.answer and "1965" in z.answer

@@ -1,0 +1,305 @@
+"""Fit the answer-or-abstain decision (qa/calibration.json) and report it on held-out questions.
+
+    .venv/bin/python bench/calibrate.py                 # collect, fit, report, plot
+    .venv/bin/python bench/calibrate.py --reuse         # refit from the saved records
+
+1. Collects one record per question (evidence features, whether the best passage is right,
+   what the answer would hold) from: the seeds + May 1946 index (tests/qa/dev_seeds.jsonl,
+   dev_month.jsonl, nearmiss.jsonl) and XQuAD in every setting (qa/evaluate.py). Indexes are
+   built once under data/bench/ and reused (indexing is incremental).
+2. Fits two logistic regressions (scikit-learn) on the *dev* records only: best passage in
+   the asker's language, and across languages. The label is "the best passage holds the
+   answer": answering on a wrong passage is what a student must not get.
+3. Picks the threshold on dev: the lowest probability whose answers are right at least
+   ``--precision`` of the time (at most 1 wrong answer in 20 by default), then writes the
+   model, prints the test figures (XQuAD articles held out, the test halves of the dev sets,
+   the seeds set, which no fit sees) and draws the precision/recall curves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from qa.evidence import FEATURES, Evidence  # noqa: E402
+
+DEV_SETS = ("dev_seeds.jsonl", "dev_month.jsonl", "nearmiss.jsonl")
+CROSS_ONLY = ("untranslated",)
+
+
+def collect(data_dir: Path, scratch: Path, xquad: Path) -> list[dict[str, Any]]:
+    from index.build import Indexer
+    from index.embedding import load_embedder
+    from index.settings import Settings
+    from qa.evaluate import ask_all, read_gold, xquad_records
+    from qa.service import Assistant
+
+    settings = Settings(data_dir=data_dir)
+    embedder = load_embedder(settings)
+    report = Indexer(settings, embedder).run([ROOT / "seeds"], progress=True)
+    print(f"seeds + month index: {report.articles} articles, {report.passages} passages")
+    assistant = Assistant.open(settings, embedder)
+    rows: list[dict[str, Any]] = []
+    for name in DEV_SETS:
+        items = read_gold(ROOT / "tests" / "qa" / name)
+        for r in ask_all(assistant, items, progress=True):
+            split = r.split or "test"  # the seeds set has no split: held out, never fitted
+            rows.append(_row(r, name.removesuffix(".jsonl"), split))
+    for setting, records in xquad_records(
+        xquad, settings, embedder, scratch, progress=True
+    ).items():
+        for r in records:
+            rows.append(_row(r, f"xquad_{setting}", r.split))
+    return rows
+
+
+def _row(r: Any, source: str, split: str) -> dict[str, Any]:
+    return {
+        "source": source,
+        "split": split,
+        "lang": r.lang,
+        "question": r.question,
+        "answerable": r.answerable,
+        "rank": r.rank,
+        "top_right": r.top_right,
+        "would_hit": r.would_hit,
+        "would_fact": r.would_fact,
+        "kind": r.kind,
+        "evidence": None if r.evidence is None else asdict(r.evidence),
+    }
+
+
+def _features(group: str) -> list[str]:
+    return [
+        f for f in FEATURES if f != "own_language" and (group == "cross" or f not in CROSS_ONLY)
+    ]
+
+
+def _vector(row: dict[str, Any], names: list[str]) -> list[float]:
+    return [float(row["evidence"][n]) for n in names]
+
+
+def _group(row: dict[str, Any]) -> str:
+    return "own" if row["evidence"]["own_language"] else "cross"
+
+
+def fit(rows: list[dict[str, Any]], precision: float, c: float) -> dict[str, Any]:
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    out: dict[str, Any] = {}
+    for group in ("own", "cross"):
+        names = _features(group)
+        dev = [r for r in rows if r["evidence"] and r["split"] == "dev" and _group(r) == group]
+        x = np.array([_vector(r, names) for r in dev])
+        y = np.array([r["top_right"] for r in dev])
+        mean, scale = x.mean(axis=0), x.std(axis=0)
+        scale[scale == 0] = 1.0
+        # Each source weighs alike: XQuAD's thousands of questions would otherwise drown the
+        # month's and the near misses' few hundred.
+        counts: dict[str, int] = {}
+        for r in dev:
+            counts[r["source"]] = counts.get(r["source"], 0) + 1
+        weight = np.array([len(dev) / (len(counts) * counts[r["source"]]) for r in dev])
+        model = LogisticRegression(C=c, max_iter=2000).fit((x - mean) / scale, y, weight)
+        p = model.predict_proba((x - mean) / scale)[:, 1]
+        ok = np.array([r["evidence"]["constraints"] for r in dev], dtype=bool)
+        threshold = _threshold(p, y, ok, weight, precision)
+        out[group] = {
+            "features": names,
+            "coef": [round(float(v), 6) for v in model.coef_[0]],
+            "intercept": round(float(model.intercept_[0]), 6),
+            "mean": [round(float(v), 6) for v in mean],
+            "scale": [round(float(v), 6) for v in scale],
+            "threshold": round(float(threshold), 4),
+            "dev_questions": len(dev),
+            "dev_positives": int(y.sum()),
+            "C": c,
+            "target_precision": precision,
+        }
+    return out
+
+
+def _threshold(p: Any, y: Any, ok: Any, weight: Any, precision: float) -> float:
+    """The lowest threshold whose answers (constraints met, p >= t) are right >= precision,
+    each source weighing alike."""
+    import numpy as np
+
+    best = 1.0
+    for t in sorted(set(np.round(p, 4)), reverse=True):
+        answered = ok & (p >= t)
+        if not answered.any():
+            continue
+        if np.average(y[answered], weights=weight[answered]) >= precision:
+            best = float(t)
+    return best
+
+
+def decide(rows: list[dict[str, Any]], calibration: dict[str, Any]) -> None:
+    """Mark each row answered or not under ``calibration`` (what the assistant would do)."""
+    from qa.decision import Calibration, Model
+
+    cal = Calibration(Model.from_dict(calibration["own"]), Model.from_dict(calibration["cross"]))
+    for r in rows:
+        if r["evidence"] is None:
+            r["answered"], r["p"] = False, 0.0
+            continue
+        e = Evidence(
+            **{k: v for k, v in r["evidence"].items() if k in Evidence.__dataclass_fields__}
+        )
+        e = Evidence(
+            **{
+                **asdict(e),
+                "wanted_years": tuple(e.wanted_years),
+                "found_years": tuple(e.found_years),
+            }
+        )
+        r["p"] = cal.probability(e)
+        r["answered"] = cal.supports(e)
+
+
+def figures(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Per source, language and split: answered, right, fact, abstained (as the README's
+    eval, from the records and the decision)."""
+    from collections import defaultdict
+
+    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        groups[(r["source"], r["lang"], r["split"])].append(r)
+    out: dict[str, Any] = {}
+    for (source, lang, split), rs in sorted(groups.items()):
+        ans = [r for r in rs if r["answerable"]]
+        un = [r for r in rs if not r["answerable"]]
+
+        def mean(xs: list[float]) -> float | None:
+            return round(sum(xs) / len(xs), 4) if xs else None
+
+        out[f"{source} {lang}/{split}"] = {
+            "n": len(rs),
+            "recall@1": mean([float(r["rank"] == 1) for r in ans]),
+            "recall@5": mean([float(r["rank"] is not None and r["rank"] <= 5) for r in ans]),
+            "answer_rate": mean([float(r["answered"]) for r in ans]),
+            "fact": mean([float(r["answered"] and r["would_fact"]) for r in ans]),
+            "answer_hit": mean([float(r["answered"] and r["would_hit"]) for r in ans]),
+            "abstention": mean([float(not r["answered"]) for r in un]),
+            "wrong_answered": mean([float(r["answered"] and not r["top_right"]) for r in rs]),
+        }
+    return out
+
+
+def curve(rows: list[dict[str, Any]], group: str, split: str) -> list[tuple[float, float, float]]:
+    """(threshold, precision, recall) of one group's split: precision = answers on the right
+    passage / answers; recall = answers on the right passage / questions whose best passage
+    is right."""
+    rs = [r for r in rows if r["evidence"] and r["split"] == split and _group(r) == group]
+    positives = sum(r["top_right"] for r in rs) or 1
+    out = []
+    for t in [i / 100 for i in range(1, 100)]:
+        answered = [r for r in rs if r["evidence"]["constraints"] and r["p"] >= t]
+        right = sum(r["top_right"] for r in answered)
+        out.append((t, right / len(answered) if answered else 1.0, right / positives))
+    return out
+
+
+def plot(rows: list[dict[str, Any]], calibration: dict[str, Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.2), dpi=110)
+    for ax, group, title in zip(
+        axes, ("own", "cross"), ("passage in the asker's language", "across languages"), strict=True
+    ):
+        for split, style in (("dev", "--"), ("test", "-")):
+            pts = curve(rows, group, split)
+            ax.plot([r for _, _, r in pts], [p for _, p, _ in pts], style, label=split)
+        t = calibration[group]["threshold"]
+        pts = curve(rows, group, "test")
+        near = min(pts, key=lambda x: abs(x[0] - t))
+        ax.plot([near[2]], [near[1]], "o", color="crimson", label=f"operating point (p >= {t:.2f})")
+        ax.set_title(title)
+        ax.set_xlabel("recall (right best passages answered)")
+        ax.set_ylabel("precision (answers on the right passage)")
+        ax.set_xlim(0, 1.02)
+        ax.set_ylim(0.4, 1.02)
+        ax.grid(alpha=0.3)
+        ax.legend(loc="lower left")
+    fig.suptitle("Answer-or-abstain decision: precision/recall by threshold (bench/calibrate.py)")
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--data-dir", type=Path, default=ROOT / "data" / "bench" / "seeds-month")
+    ap.add_argument("--scratch", type=Path, default=ROOT / "data" / "bench" / "xquad")
+    ap.add_argument("--xquad", type=Path, default=ROOT.parent / "shared" / "data" / "xquad")
+    ap.add_argument(
+        "--records", type=Path, default=ROOT / "data" / "bench" / "calibration-records.json"
+    )
+    ap.add_argument("--reuse", action="store_true", help="refit from the saved records")
+    ap.add_argument("--precision", type=float, default=0.95, help="wanted precision on dev")
+    ap.add_argument("--C", type=float, default=1.0, help="inverse regularisation strength")
+    ap.add_argument("--out", type=Path, default=ROOT / "qa" / "calibration.json")
+    ap.add_argument("--plot", type=Path, default=ROOT / "docs" / "calibration.png")
+    ap.add_argument("--dry-run", action="store_true", help="fit and report, write nothing")
+    args = ap.parse_args()
+    if args.reuse:
+        rows = json.loads(args.records.read_text(encoding="utf-8"))
+    else:
+        rows = collect(args.data_dir, args.scratch, args.xquad)
+        args.records.parent.mkdir(parents=True, exist_ok=True)
+        args.records.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    calibration = fit(rows, args.precision, args.C)
+    decide(rows, calibration)
+    for group in ("own", "cross"):
+        m = calibration[group]
+        print(
+            f"{group}: threshold {m['threshold']}, dev {m['dev_questions']} questions, "
+            f"coef {dict(zip(m['features'], m['coef'], strict=True))}"
+        )
+    print(
+        f"{'group':44} {'n':>5} "
+        + " ".join(f"{h:>6}" for h in ("r@1", "r@5", "ans", "fact", "hit", "abst", "wrong"))
+    )
+    for key, f in figures(rows).items():
+        cells = [
+            f[k]
+            for k in (
+                "recall@1",
+                "recall@5",
+                "answer_rate",
+                "fact",
+                "answer_hit",
+                "abstention",
+                "wrong_answered",
+            )
+        ]
+        print(
+            f"{key:44} {f['n']:5d} "
+            + " ".join(f"{'-' if v is None else f'{v:.3f}':>6}" for v in cells)
+        )
+    for group in ("own", "cross"):
+        print(f"\n{group} test: threshold precision recall")
+        for t, p, r in curve(rows, group, "test")[::10]:
+            print(f"  {t:.2f} {p:.3f} {r:.3f}")
+    if not args.dry_run:
+        args.out.write_text(json.dumps(calibration, indent=1) + "\n", encoding="utf-8")
+        plot(rows, calibration, args.plot)
+        print(f"wrote {args.out} and {args.plot}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,58 @@
+"""Question analysis: what is asked and the constraints an answer must meet."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.question import analyse, counts, holds, years_met
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "kind"),
+    [
+        ("Who was the director of the Jinzhou electric furnace factory?", "en", "who"),
+        ("When was the People's Daily first published?", "en", "when"),
+        ("In what year did the factory open?", "en", "when"),
+        ("Where did the Yongfeng transport company open?", "en", "where"),
+        ("How many copies does Xin Dazhong print a day?", "en", "how_many"),
+        ("Why did the strike spread?", "en", "why"),
+        ("Did the defenders hold Siping?", "en", "yesno"),
+        ("What did the food company make from waste?", "en", "what"),
+        ("锦州铁北化工厂的厂长是谁？", "zh", "who"),
+        ("人民日报是哪一天创刊的？", "zh", "when"),
+        ("太行区工业研究所设在哪里？", "zh", "where"),
+        ("四平街守了多少天？", "zh", "how_many"),
+        ("为什么物价上涨？", "zh", "why"),
+        ("行刺宋时轮的凶手抓到了吗？", "zh", "yesno"),
+        ("石英玻璃有哪些特殊性能？", "zh", "what"),
+    ],
+)
+def test_kinds(question: str, lang: str, kind: str) -> None:
+    assert analyse(question, lang).kind == kind
+
+
+def test_constraints_years_numbers_months_units() -> None:
+    a = analyse("How many factories did Jinzhou set up in 1975?", "en")
+    assert a.years == (1975,) and a.units == ("factories",)
+    assert analyse("What happened on May 15 1946?", "en").months == (5,)
+    assert analyse("What may happen next?", "en").months == ()  # "may" the verb
+    z = analyse("一九六五年锦州试制成功了多少种新产品？", "zh")
+    assert z.years == (1965,) and z.kind == "how_many"
+    assert analyse("济源磕井煤矿有多少工人？", "zh").units == ("工人",)
+    assert "元" in analyse("石英管一根卖多少钱？", "zh").units
+
+
+def test_what_a_sentence_holds() -> None:
+    assert holds("when", "本报于五月十五日在邯郸创刊。", "zh")
+    assert not holds("when", "本报在邯郸创刊。", "zh")
+    assert holds("how_many", "He made 1,200 furnaces.", "en")
+    assert counts("现该窑计有工人一千二百十四名，窑工占百分之六十。", "zh", ["工人"])
+    assert not counts("在三个多月里办起了九百多座工厂。", "zh", ["工人"])
+    assert counts("Jinzhou set up 900 factories in three months.", "en", ["factori"])
+
+
+def test_years_met_by_text_or_article_date() -> None:
+    assert years_met([1965], ["一九六五年，这家电炉厂又试制成功了电子轰击炉。"], "1966-01-11")[0]
+    assert years_met([1966], ["no year here"], "1966-01-11")[0]  # the article's date counts
+    ok, found = years_met([2020], ["In 1965 the factory made furnaces."], "1966-01-11")
+    assert not ok and found == {1965, 1966}
