@@ -1,10 +1,13 @@
 """Warm latency of one `ask` (model loaded, index open) on the seeds + XQuAD index.
 
     .venv/bin/python bench/ask_latency.py [--questions 200] [--data-dir DIR]
+    .venv/bin/python bench/ask_latency.py --data-dir DIR --questions-file tests/qa/dev_month.jsonl
 
 Builds the index in a scratch folder unless --data-dir points at one that already holds
 seeds/ and the 48 XQuAD articles. Prints p50 / p95 / max over the questions (XQuAD questions
-in both languages, alternating), and the split between query embedding and the rest.
+in both languages, alternating, or those of a JSON-lines file), and the split between query
+embedding and the rest. ``--no-sentence-meaning`` leaves sentence vectors out of the answer
+(the difference is what choosing sentences by meaning costs).
 """
 
 from __future__ import annotations
@@ -36,6 +39,8 @@ def main() -> None:
     ap.add_argument("--questions", type=int, default=200)
     ap.add_argument("--data-dir", type=Path)
     ap.add_argument("--xquad", type=Path, default=ROOT.parent / "shared" / "data" / "xquad")
+    ap.add_argument("--questions-file", type=Path, help="JSON lines with a 'question' field")
+    ap.add_argument("--no-sentence-meaning", action="store_true")
     args = ap.parse_args()
     embedder = load_embedder(Settings())
     x = load(args.xquad)
@@ -46,10 +51,20 @@ def main() -> None:
             write_articles(x, Path(tmp) / "xquad")
             Indexer(settings, embedder).run([ROOT / "seeds", Path(tmp) / "xquad"], progress=True)
         assistant = Assistant.open(settings, embedder)
-        en = [q.question for q in x.questions if q.lang == "en"]
-        zh = [q.question for q in x.questions if q.lang == "zh"]
-        step = max(1, len(en) // (args.questions // 2 or 1))
-        questions = [q for pair in zip(en[::step], zh[::step], strict=False) for q in pair]
+        if args.no_sentence_meaning:
+            from qa import service
+
+            service.SENTENCE_PASSAGES = 0
+        if args.questions_file:
+            import json
+
+            lines = args.questions_file.read_text(encoding="utf-8").splitlines()
+            questions = [json.loads(x)["question"] for x in lines if x.strip()]
+        else:
+            en = [q.question for q in x.questions if q.lang == "en"]
+            zh = [q.question for q in x.questions if q.lang == "zh"]
+            step = max(1, len(en) // (args.questions // 2 or 1))
+            questions = [q for pair in zip(en[::step], zh[::step], strict=False) for q in pair]
         questions = questions[: args.questions]
         for q in questions[:5]:  # warm-up
             assistant.ask(q)

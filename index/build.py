@@ -330,7 +330,6 @@ class Indexer:
             if pool is not None:
                 pool.close()
 
-
     def _fill_sentence_vectors(self, progress: bool | None) -> None:
         """Embed the sentences of every passage that has no sentence vectors yet (new articles,
         an index built before sentence vectors, or a build killed in between): each passage

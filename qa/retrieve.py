@@ -51,6 +51,10 @@ CROSS_LEXICAL = 0.2
 # weight (passages without the asker's side) or TRANSLATED_OWN (bilingual passages).
 TRANSLATED = 1.0
 TRANSLATED_OWN = 0.0
+# A passage without the asker's side sums more standardised signals than one with it; this
+# brings its fused score back to the same scale (English questions about the bilingual seeds
+# lost their passages to untranslated ones without it).
+CROSS_SCALE = 0.7
 
 
 class _Dated(Protocol):
@@ -185,7 +189,9 @@ class Retriever:
                 fused = alpha * dense + (1 - alpha) * lexical
                 fused += TRANSLATED_OWN * part("translated", diff)
             else:
-                fused = dense + CROSS_LEXICAL * lexical + TRANSLATED * part("translated", same)
+                fused = CROSS_SCALE * (
+                    dense + CROSS_LEXICAL * lexical + TRANSLATED * part("translated", same)
+                )
             ranked_all.append((fused, pid, part(ranked_by, same)))
         ranked_all.sort(key=lambda t: (-t[0], t[1]))
         top = ranked_all[:k]
