@@ -8,6 +8,7 @@ them, else "the archive does not say" with the closest passages.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -41,6 +42,7 @@ from qa.question import Analysis, analyse
 from qa.retrieve import Filters, Retriever, Scored
 
 MAX_QUESTION_CHARS = 2000
+_TAG = re.compile(r"<[^<>]*>")
 # A sentence that lacks what the question asks for (a date for "when", a number for "how
 # many") scores this share of its word overlap when answers are composed.
 TYPE_PENALTY = 0.5
@@ -178,6 +180,8 @@ class Assistant:
         date_from, date_to = clean_date(date_from), clean_date(date_to, end=True)
         self.refresh()
         lang = detect_language(text)
+        question_text = text
+        text = " ".join(_TAG.sub(" ", text).split()) or text  # markup is not what is asked
         analysis = analyse(text, lang)
         translation = self.translate(text, lang)
         if query_vector is None:
@@ -199,7 +203,7 @@ class Assistant:
             evidence = gather(
                 text, lang, analysis, translation, hits, scorer, idf, expansions, meaning
             )
-        return Considered(text, lang, analysis, translation, hits, evidence, scorer)
+        return Considered(question_text, lang, analysis, translation, hits, evidence, scorer)
 
     def ask(
         self,

@@ -15,6 +15,7 @@ from pathlib import Path
 from index.build import Indexer
 from index.catalog import Catalog
 from index.embedder import Vectors
+from index.sentence_vectors import sentence_texts
 from index.settings import Settings
 from index.store import open_index
 from tests.fakes import HashEmbedder
@@ -77,7 +78,10 @@ def test_add_unchanged_change_delete(tmp_path: Path, corpus: Path) -> None:
     emb3 = CountingEmbedder()
     changed = Indexer(settings, emb3).run([corpus], progress=False)
     assert (changed.added, changed.updated, changed.unchanged) == (0, 1, 7)
-    assert emb3.embedded == 3
+    new_passages = Catalog(tmp_path / "data" / "catalog.sqlite3").passages_of("english_only")
+    sentences = sum(len(sentence_texts(p, "en")) for p in new_passages)
+    assert len(new_passages) == 3 and sentences >= 3
+    assert emb3.embedded == 3 + sentences  # its passages, then their sentences
     assert changed.passages == first.passages + 1
     catalog = Catalog(tmp_path / "data" / "catalog.sqlite3")
     ids_after = [p.id for p in catalog.iter_passages()]
@@ -278,3 +282,30 @@ def test_cli_index_json_and_exit_codes(tmp_path: Path, corpus: Path) -> None:
         timeout=120,
     )
     assert missing.returncode == 1 and "no article 'nope'" in missing.stderr
+
+
+def test_sentence_vectors_missing_are_filled_in_alone(tmp_path: Path, corpus: Path) -> None:
+    """An index built before sentence vectors (or killed between a group's passages and its
+    sentences) gets them at the next run; nothing else is embedded again."""
+    import sqlite3
+
+    settings = _settings(tmp_path)
+    Indexer(settings, HashEmbedder()).run([corpus], progress=False)
+    db = sqlite3.connect(tmp_path / "data" / "catalog.sqlite3")
+    with db:
+        db.execute("DELETE FROM sentence_vectors WHERE article_id LIKE '00%'")
+    db.close()
+    emb = CountingEmbedder()
+    report = Indexer(settings, emb).run([corpus], progress=False)
+    assert (report.added, report.updated, report.unchanged) == (0, 0, 8)
+    catalog = Catalog(tmp_path / "data" / "catalog.sqlite3")
+    seeds = [
+        p
+        for aid in ("000_b9ad766cd1670af9", "001_46162b52d6e248d1")
+        for p in catalog.passages_of(aid)
+    ]
+    assert emb.embedded == sum(len(sentence_texts(p, s)) for p in seeds for s in ("en", "zh"))
+    assert catalog.passages_without_sentence_vectors(HashEmbedder().model_id) == []
+    again = CountingEmbedder()
+    Indexer(settings, again).run([corpus], progress=False)
+    assert again.embedded == 0
