@@ -227,12 +227,16 @@ class Assistant:
 
     def answer(self, c: Considered) -> Answer:
         """The cited answer of a considered question, or the archive's "does not say"."""
-        if c.evidence is None or not decision.supports(c.evidence, constraints=False):
+        if c.evidence is None:
             return not_found(c.question, c.language, c.hits)
-        if not c.evidence.constraints:
+        if c.evidence.constraints:
+            if decision.supports(c.evidence):
+                return self.compose(c)
+            return not_found(c.question, c.language, c.hits)
+        if decision.supports(c.evidence, constraints=False):
             # The passage answers the question but for another year or number: say what it has.
             return not_found(c.question, c.language, c.hits, unmet(c.evidence, c.language))
-        return self.compose(c)
+        return not_found(c.question, c.language, c.hits)
 
     def compose(self, c: Considered) -> Answer:
         """The cited answer the passages give, whatever the decision (evaluation asks what an

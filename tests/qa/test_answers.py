@@ -225,3 +225,14 @@ def test_a_year_the_passage_does_not_give_is_not_answered(assistant: Assistant) 
     assert a.related[0].passage_id == FURNACE  # [1] in the message is that passage
     z = assistant.ask("锦州电炉厂在2020年试制成功了什么？")
     assert not z.answerable and "2020" in z.answer and "1965" in z.answer
+
+
+def test_the_decision_alone_decides_when_the_years_are_met(assistant: Assistant) -> None:
+    """The looser bar of the "it gives 1965, not 2020" message never lets an answer through:
+    a question whose constraints are met is answered only at the model's own threshold."""
+    from qa import decision
+
+    for q in ["How do I bake sourdough bread?", "What new products did Jinzhou make?"]:
+        c = assistant.consider(q)
+        assert c.evidence is not None and c.evidence.constraints
+        assert assistant.answer(c).answerable == decision.supports(c.evidence)
