@@ -34,8 +34,9 @@ from qa.answer import (
 )
 from qa.centring import CENTROID_QUESTIONS, centred_query, language_centroid
 from qa.crosslang import Translation, Translator
+from qa.dialogue import Memory, Resolved, resolve
 from qa.dictionary import Dictionary, open_dictionary
-from qa.evidence import Evidence, gather
+from qa.evidence import Evidence, constraints_met, gather
 from qa.gloss import gloss
 from qa.glossary import Glossary
 from qa.question import Analysis, analyse
@@ -53,6 +54,8 @@ TYPE_PENALTY = 0.5
 SENTENCE_MEANING = 1.0
 SENTENCE_MEANING_CROSS = 8.0
 SENTENCE_PASSAGES = 3
+# A passage that meets the question's years and numbers leads if it is among this many.
+MET_FIRST = 3
 
 
 class QuestionError(ValueError):
@@ -194,6 +197,7 @@ class Assistant:
             query_vector=query_vector,
             translation=translation,
         )
+        hits = met_first(analysis, hits)
         meaning = self.sentence_meaning(query_vector, lang, hits[:SENTENCE_PASSAGES])
         scorer = self.sentence_scorer(text, lang, translation, analysis, meaning)
         evidence = None
@@ -224,6 +228,32 @@ class Assistant:
             query_vector=query_vector,
         )
         return self.answer(considered)
+
+    def converse(
+        self,
+        question: str,
+        memory: Memory | None = None,
+        *,
+        k: int = 5,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        query_vector: Vectors | None = None,
+    ) -> tuple[Resolved, Answer]:
+        """A turn of a conversation: the question read with the conversation's ``memory``
+        (a follow-up is rewritten: qa/dialogue.py), then answered. The resolved turn holds
+        what was searched and the memory after it."""
+        text = clean_question(question)
+        resolved = resolve(text, detect_language(text), memory)
+        if resolved.rewritten:
+            query_vector = None  # the vector of what is searched, not of what was typed
+        answer = self.ask(
+            resolved.searched,
+            k=k,
+            date_from=date_from,
+            date_to=date_to,
+            query_vector=query_vector,
+        )
+        return resolved, answer
 
     def answer(self, c: Considered) -> Answer:
         """The cited answer of a considered question, or the archive's "does not say"."""
@@ -297,6 +327,21 @@ class Assistant:
             return None
         hints = question.split()
         return lambda sentence: gloss(sentence, dictionary, hints)
+
+
+def met_first(analysis: Analysis, hits: list[Scored]) -> list[Scored]:
+    """A question naming a year or number is about the passage that gives it: among the top
+    :data:`MET_FIRST` passages, the first that meets the question's years and numbers leads
+    ("...in 1961?" is answered from the passage that says 1961, not from the one that says
+    1965 with the same names)."""
+    if not (analysis.years or analysis.numbers or analysis.months) or len(hits) < 2:
+        return hits
+    if constraints_met(analysis, hits[0])[0]:
+        return hits
+    for i, h in enumerate(hits[1:MET_FIRST], start=1):
+        if constraints_met(analysis, h)[0]:
+            return [h, *hits[:i], *hits[i + 1 :]]
+    return hits
 
 
 def unmet(evidence: Evidence, language: str) -> str:

@@ -1,4 +1,4 @@
-"""The `archive-qa` command line: index, passages, ask."""
+"""The `archive-qa` command line: index, passages, ask, chat, serve, eval."""
 
 from __future__ import annotations
 
@@ -76,6 +76,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON line per answer")
     _common(p)
 
+    p = sub.add_parser(
+        "chat",
+        help="a conversation in the terminal: follow-up questions read with the earlier turns",
+        description="Ask, then follow up ('What else did it make?', 'And in 1966?', "
+        "'石英玻璃厂呢？'). Line editing and history with the arrow keys. Type /new for a new "
+        "topic, /quit (or Ctrl-D) to leave.",
+    )
+    p.add_argument("--k", type=int, default=5, help="passages to cite or list (default 5)")
+    p.add_argument("--from", dest="date_from", help="earliest date YYYY-MM-DD (or YYYY, YYYY-MM)")
+    p.add_argument("--to", dest="date_to", help="latest date YYYY-MM-DD (or YYYY, YYYY-MM)")
+    _common(p)
+
     p = sub.add_parser("serve", help="serve the web chat (Gradio) and passage pages")
     p.add_argument("--host", default="127.0.0.1", help="listen address (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
@@ -90,7 +102,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="measure retrieval and answers against gold data")
     p.add_argument(
-        "file", nargs="?", type=Path, help='JSON lines {"question", "gold", "answerable"}'
+        "file",
+        nargs="?",
+        type=Path,
+        help='JSON lines {"question", "gold", "answerable"}, or dialogues {"turns": [...]}',
     )
     p.add_argument("--xquad", type=Path, help="run the XQuAD benchmark from this folder instead")
     p.add_argument("--scratch", type=Path, help="scratch folder for the XQuAD indexes")
@@ -224,6 +239,56 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if failed else 0
 
 
+NEW_TOPIC_COMMANDS = ("/new", "/new topic", "/新话题", "新话题")
+QUIT_COMMANDS = ("/quit", "/exit", "/q")
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from qa.dialogue import Memory
+    from qa.service import Assistant, QuestionError
+
+    with contextlib.suppress(ImportError):
+        import readline  # noqa: F401  (line editing and history for input())
+    print("loading the index and the model ...", file=sys.stderr)
+    assistant = Assistant.open(settings)
+    print(
+        "Ask in English or Chinese; follow up with 'What else did it make?', 'And in 1966?', "
+        "'它后来怎么样了？'. /new starts a new topic, /quit (or Ctrl-D) leaves.",
+        file=sys.stderr,
+    )
+    memory = Memory()
+    while True:
+        try:
+            line = input("? ").strip()
+        except EOFError:
+            print(file=sys.stderr)
+            return 0
+        if not line:
+            continue
+        if line.lower() in QUIT_COMMANDS:
+            return 0
+        if line.lower() in NEW_TOPIC_COMMANDS:
+            memory = Memory()
+            print("(new topic / 新话题)")
+            continue
+        try:
+            resolved, answer = assistant.converse(
+                line, memory, k=args.k, date_from=args.date_from, date_to=args.date_to
+            )
+        except QuestionError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            continue
+        memory = resolved.memory
+        if resolved.rewritten:
+            print(f"{searching_label(answer.language)}{resolved.searched}")
+        print(answer.render_text())
+        print()
+
+
+def searching_label(language: str) -> str:
+    return "检索：" if language == "zh" else "Searching: "
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from ui.auth import AuthError, parse_credentials
     from ui.web import serve
@@ -242,6 +307,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     import tempfile
 
+    from qa.dialogue_eval import evaluate_dialogues, is_dialogue_file
     from qa.evaluate import evaluate_file, run_xquad
     from qa.service import Assistant
 
@@ -260,6 +326,11 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
                 limit=args.limit,
                 progress=sys.stderr.isatty(),
             )
+    elif not args.file.is_file():
+        print(f"error: {args.file}: no such file", file=sys.stderr)
+        return 2
+    elif is_dialogue_file(args.file):
+        figures = evaluate_dialogues(Assistant.open(settings), args.file, sys.stderr.isatty())
     else:
         figures = evaluate_file(Assistant.open(settings), args.file)
     if args.json:
@@ -290,6 +361,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "index": cmd_index,
         "passages": cmd_passages,
         "ask": cmd_ask,
+        "chat": cmd_chat,
         "eval": cmd_eval,
         "serve": cmd_serve,
     }

@@ -10,7 +10,8 @@ from urllib.parse import quote
 
 from index.settings import Settings
 from index.vectors import StoreError
-from qa.answer import GLOSS_LABEL, Answer
+from qa.answer import GLOSS_LABEL, Answer, detect_language
+from qa.dialogue import Memory, replay
 from qa.service import Assistant, QuestionError
 from ui import render
 
@@ -33,10 +34,18 @@ def gloss_lines(citations: list[Any], language: str = "en") -> list[str]:
     return [f"{GLOSS_LABEL.get(language, GLOSS_LABEL['en'])}:", *rows] if rows else []
 
 
-def answer_text(answer: Answer) -> str:
-    lines = [answer.answer]
+NEW_TOPIC = "— New topic / 新话题 —"
+
+
+def answer_text(answer: Answer, searched: str = "") -> str:
+    """The chat's answer: what was searched (a rewritten follow-up), the answer, its
+    citations titled in the asker's language, the glosses."""
+    lines = [f"{SEARCHING[answer.language]}{searched}", ""] if searched else []
+    lines.append(answer.answer)
+    other = "zh" if answer.language == "en" else "en"
     for c in answer.citations:
-        lines.append(f"[{c.n}] {c.title['en'] or c.title['zh']} ({c.date}) {c.passage_id}")
+        title = c.title.get(answer.language) or c.title.get(other) or c.passage_id
+        lines.append(f"[{c.n}] {title} ({c.date})")
     glosses = gloss_lines(answer.citations, answer.language)
     if glosses:
         lines += ["", *glosses]
@@ -105,6 +114,21 @@ def message_text(message: dict[str, Any]) -> str:
     return ""
 
 
+SEARCHING = {"en": "Searching: ", "zh": "检索："}
+
+
+def memory_of(history: list[dict[str, Any]]) -> Memory:
+    """The conversation's memory, rebuilt from the user turns since the last "New topic"."""
+    questions: list[str] = []
+    for message in history or []:
+        text = message_text(message)
+        if message.get("role") == "assistant" and text == NEW_TOPIC:
+            questions = []
+        elif message.get("role") == "user":
+            questions.append(text)
+    return replay(questions, detect_language)
+
+
 def share_link(base_url: str, question: str) -> str:
     return f"{base_url}/?q={quote(question.strip(), safe='')}"
 
@@ -135,8 +159,11 @@ def build_app(assistant: Assistant, auth: tuple[str, str] | None = None) -> Any:
             history = history[:-2]
         log = list(log or [])
         try:
-            answer = assistant.ask(
-                question, date_from=date_from.strip() or None, date_to=date_to.strip() or None
+            resolved, answer = assistant.converse(
+                question,
+                memory_of(history),
+                date_from=date_from.strip() or None,
+                date_to=date_to.strip() or None,
             )
         except QuestionError as exc:
             history += [said("user", question[:2000]), said("assistant", f"⚠ {exc}")]
@@ -149,9 +176,10 @@ def build_app(assistant: Assistant, auth: tuple[str, str] | None = None) -> Any:
                 said("assistant", f"⚠ {UNAVAILABLE} ({exc})"),
             ]
             return history, "", question, log, ""
+        searched = resolved.searched if resolved.rewritten else ""
         history += [
-            said("user", answer.question),
-            said("assistant", answer_text(answer)),
+            said("user", resolved.asked),
+            said("assistant", answer_text(answer, searched)),
         ]
         log.append(answer.to_dict())
         link = share_link(origin(request), answer.question)
@@ -165,6 +193,13 @@ def build_app(assistant: Assistant, auth: tuple[str, str] | None = None) -> Any:
             return [], "", [], ""
         history, cards_html, _, log, link = respond(q, [], "", "", [], request)
         return history, cards_html, log, link
+
+    def new_topic(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Later questions are read on their own; the chat so far stays on the screen."""
+        history = list(history or [])
+        if history and message_text(history[-1]) != NEW_TOPIC:
+            history.append(said("assistant", NEW_TOPIC))
+        return history
 
     def export(log: list[dict[str, Any]], request: gr.Request) -> str | None:
         if not log:
@@ -188,7 +223,13 @@ def build_app(assistant: Assistant, auth: tuple[str, str] | None = None) -> Any:
         chat = gr.Chatbot(
             label="Chat / 对话", render_markdown=False, height=420, buttons=["copy", "copy_all"]
         )
-        box = gr.Textbox(label="Question / 问题 (Enter sends / 回车发送)", lines=1)
+        with gr.Row(equal_height=True):
+            box = gr.Textbox(
+                label="Question / 问题 (Enter sends / 回车发送)", lines=1, scale=5, min_width=200
+            )
+            topic_btn = gr.Button(
+                "New topic / 新话题", scale=1, min_width=120, elem_id="aqa-new-topic"
+            )
         with gr.Row():
             date_from = gr.Textbox(label="From / 起 (YYYY-MM-DD)", value="")
             date_to = gr.Textbox(label="To / 止 (YYYY-MM-DD)", value="")
@@ -209,6 +250,7 @@ def build_app(assistant: Assistant, auth: tuple[str, str] | None = None) -> Any:
             [chat, cards, box, log_state, share],
             api_name="ask",
         )
+        topic_btn.click(new_topic, [chat], [chat], queue=False, api_visibility="private")
         export_btn.click(export, [log_state], [export_file], api_name="export")
         demo.load(on_load, None, [chat, cards, log_state, share], api_visibility="private")
     limit = int(os.environ.get("GRADIO_DEFAULT_CONCURRENCY_LIMIT", CONCURRENCY))

@@ -275,7 +275,7 @@ def test_cli_index_json_and_exit_codes(tmp_path: Path, corpus: Path) -> None:
     assert shown.stdout.count("[001_46162b52d6e248d1#p") == 22
     assert "EN: In 1965, the electric furnace factory" in shown.stdout
     missing = subprocess.run(
-        [sys.executable, "-m", "qa", "passages", "nope", "--data-dir", str(tmp_path / "d")],
+        [sys.executable, "-m", "ui", "passages", "nope", "--data-dir", str(tmp_path / "d")],
         capture_output=True,
         text=True,
         cwd=ROOT,

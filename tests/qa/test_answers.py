@@ -141,7 +141,7 @@ def test_language_detection() -> None:
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "qa", *args], capture_output=True, text=True, cwd=ROOT, timeout=600
+        [sys.executable, "-m", "ui", *args], capture_output=True, text=True, cwd=ROOT, timeout=600
     )
 
 

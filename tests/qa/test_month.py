@@ -68,7 +68,7 @@ def test_another_year_than_the_archive_gives_is_not_answered(assistant: Assistan
 
 def _eval(data: Path, name: str) -> dict[str, dict[str, float]]:
     out = subprocess.run(
-        [sys.executable, "-m", "qa", "eval", f"tests/qa/{name}", "--json", "--data-dir", str(data)],
+        [sys.executable, "-m", "ui", "eval", f"tests/qa/{name}", "--json", "--data-dir", str(data)],
         capture_output=True,
         text=True,
         cwd=ROOT,

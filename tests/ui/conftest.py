@@ -49,7 +49,7 @@ def launched(data: Path, *extra: str, ready_status: int = 200) -> Iterator[tuple
     """`archive-qa serve` over ``data`` on a free port (default host); yields (url, pid)."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "qa", "serve", "--data-dir", str(data), "--port", str(port), *extra],
+        [sys.executable, "-m", "ui", "serve", "--data-dir", str(data), "--port", str(port), *extra],
         cwd=ROOT,
     )
     url = f"http://127.0.0.1:{port}"

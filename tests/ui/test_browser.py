@@ -278,3 +278,34 @@ def test_password_guarded_chat_answers_in_the_browser(browser: Any, auth_server:
     page.goto(auth_server + href)
     assert "1965" in page.locator(".aqa-hl").inner_text()
     context.close()
+
+
+def test_a_follow_up_is_searched_with_the_conversation_and_new_topic_ends_it(
+    page: Any, server: str
+) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    _ask_in_chat(
+        page, server, "What did the Jinzhou Electric Furnace Factory trial-produce in 1965?"
+    )
+    page.get_by_text("electron bombardment furnace").first.wait_for(timeout=60_000)
+    box = page.get_by_label(BOX_LABEL)
+    box.fill("What did it make in 1961?")
+    box.press("Enter")
+    searched = "Searching: What did the Jinzhou Electric Furnace Factory make in 1961?"
+    page.get_by_text(searched).first.wait_for(timeout=60_000)
+    page.get_by_text("vacuum induction furnace").first.wait_for(timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "follow-up-desktop.png"), full_page=True)
+    page.get_by_role("button", name="New topic / 新话题").click()
+    page.get_by_text("— New topic / 新话题 —").first.wait_for(timeout=30_000)
+    box.fill("What did it make in 1961?")
+    box.press("Enter")
+    page.wait_for_function(
+        """() => {
+            const after = document.body.innerText.split('— New topic / 新话题 —')[1] || '';
+            return !after.includes('Working… / 正在查找…')
+                && (after.includes('[1]') || after.includes('The archive does not say'));
+        }""",
+        timeout=60_000,
+    )
+    after = page.locator("body").inner_text().split("— New topic / 新话题 —")[1]
+    assert "Searching:" not in after  # read on its own after a new topic

@@ -333,7 +333,7 @@ def test_auth_guards_every_route(auth_server: str) -> None:
 
 def test_bad_auth_value_is_one_clear_line(served_data: Path) -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "qa", "serve", "--data-dir", str(served_data), "--auth", "nopass"],
+        [sys.executable, "-m", "ui", "serve", "--data-dir", str(served_data), "--auth", "nopass"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -377,3 +377,14 @@ def test_students_asking_at_once_each_get_their_own_answer(server: str) -> None:
         assert cards == alone[q][1]
     answered = [q for q in questions if "[1]" in str(together[q][0][-1]["content"])]
     assert len(answered) >= 18
+
+
+def test_the_chat_memory_is_rebuilt_from_the_history_and_a_new_topic_empties_it() -> None:
+    from ui.web import NEW_TOPIC, memory_of, said
+
+    first = "What did the Jinzhou Electric Furnace Factory trial-produce in 1965?"
+    history = [said("user", first), said("assistant", "… [1]")]
+    assert memory_of(history).subject == "the Jinzhou Electric Furnace Factory"
+    assert not memory_of([*history, said("assistant", NEW_TOPIC)])
+    text = answer_text(Answer("q", "zh", True, "答 [1]", []), searched="锦州电炉厂还生产了什么？")
+    assert text.startswith("检索：锦州电炉厂还生产了什么？")

@@ -1,5 +1,0 @@
-"""`python -m qa` runs the command line (an entry-point shim; nothing in qa imports ui)."""
-
-from ui.cli import main
-
-raise SystemExit(main())

@@ -1,0 +1,291 @@
+"""Follow-up questions: a conversation's memory, and the follow-up resolved with it (no LLM).
+
+A student asks "What did the Jinzhou Electric Furnace Factory trial-produce in 1965?" and then
+"What else did it make?". The second question alone names nothing to search for; with the
+conversation's memory (the thing in focus and the last question as searched) it becomes
+"What else did the Jinzhou Electric Furnace Factory make?". Three kinds of follow-up are
+resolved, in English and Chinese:
+
+- **a pronoun** for the thing in focus: it / its / they / their / he / his / she / her;
+  它 / 他 / 她 / 他们 / 该厂 / 这家工厂 / 其 -> replaced by the thing in focus. A Chinese question
+  with no subject of its own ("还生产了什么？") gets the thing in focus in front.
+- **another time**: "And in 1966?", "What about 1961?", "那一九六〇年呢？" -> the last question with
+  its year (or date) replaced, or with the new one added.
+- **another thing**: "How about the quartz glass factory?", "What about Xingtai?", "石英玻璃厂呢？"
+  -> the last question with its thing in focus replaced.
+
+A question that names its own subject stands alone and is never rewritten, pronouns or not
+("When did Lin Biao send his secretary to the villages?"). The memory is a value: the web chat
+rebuilds it from the user turns of the history it is given (:func:`replay`), the terminal chat
+keeps it between lines; "New topic / 新话题" empties it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+
+# --- the thing in focus ------------------------------------------------------------------
+
+_EN_QUESTION_WORDS = frozenset(
+    "what when where who whom whose which why how did does do was were is are has have had "
+    "can could would will should and but also in on at by for of the a an".split()
+)
+# A run of capitalised words (with "of", "and", "the" between them): "the Jinzhou Electric
+# Furnace Factory", "Xin Dazhong", "the Hebei-Shandong-Henan Daily".
+_EN_NAME = re.compile(
+    r"(?:\b[Tt]he\s+)?(?:[A-Z][\w'’.\-]*)(?:\s+(?:(?:of|and|for|the|de)\s+)*[A-Z][\w'’.\-]*)*"
+)
+# Otherwise "the <up to four words>" before a verb or preposition: "the quartz glass factory".
+_EN_THE = re.compile(
+    r"\bthe\s+((?:(?!(?:is|was|were|are|did|does|do|has|have|had|make|made|in|on|at|of|"
+    r"for|to|by|from|with|after|before|during|when|that|which|who)\b)[a-z][\w'’\-]*\s*){1,4})",
+    re.IGNORECASE,
+)
+# Lower-case words that finish a name: "Jinzhou" + " factory", "Xingtai" + " workers' federation".
+_EN_HEAD = re.compile(
+    r"(?:\s+(?:[a-z]+['’]?\s+){0,2}(?:factory|factories|plant|mill|mine|pit|works|company|"
+    r"federation|union|council|county|province|region|village|city|town|school|university|"
+    r"college|hospital|army|troupe|bank|bookstore|magazine|daily|paper|railway|river|party|"
+    r"government|office|bureau|association|station|route|farm|cemetery|meeting|conference))\b"
+)
+_EN_PRONOUN = re.compile(r"\b(it|its|they|them|their|he|him|his|she|her)\b", re.IGNORECASE)
+_POSSESSIVE = frozenset({"its", "their", "his", "her"})
+
+_ZH_PRONOUN = re.compile(
+    r"(?:该|这个|那个|这家|那家|此)(?:[厂矿报社校军部会局]|工厂|报纸|公司|学校|部队|组织|机关|地方|城市)"
+    r"|他们|她们|它们|它|他|她|(?<!尤)其(?![中他它实余次])"
+)
+# jieba part-of-speech flags of a Chinese subject: nouns, names, places, organisations.
+_ZH_NOUN = re.compile(r"^(?:n|nr|nrfg|nrt|ns|nt|nz|nl|ng|j|b)$")
+_ZH_NAME = re.compile(r"^(?:nr|nrfg|nrt|ns|nt|nz|j)$")
+
+# --- other times -------------------------------------------------------------------------
+
+_EN_YEAR = re.compile(
+    r"\b(?:in|during|by|of|for)\s+(?:(?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December)\s+)?(?:1[89]\d\d|20\d\d)\b|\b(?:1[89]\d\d|20\d\d)\b"
+)
+_ZH_TIME = re.compile(
+    r"(?:[〇零一二三四五六七八九十\d]{2,4}|同一|这一|那一|当)年(?:[一二三四五六七八九十\d]{1,2}月)?"
+    r"[初底末中]?"
+)
+# Times a Chinese ellipsis may ask about instead: "那原来呢？", "过去呢？", "现在呢？"
+_ZH_WHEN = re.compile(r"原来|过去|以前|从前|现在|目前|当时|抗战前|战前|战后|今年|去年|明年")
+
+# --- ellipses ----------------------------------------------------------------------------
+
+_EN_ELLIPSIS = re.compile(
+    r"^(?:and|but|also|ok(?:ay)?|so)?[\s,]*(?:what|how)\s+about\s+(?P<x>.+?)\s*[?.!]*$"
+    r"|^(?:and|but|also)[\s,]+(?P<y>.+?)\s*[?.!]*$",
+    re.IGNORECASE,
+)
+_ZH_ELLIPSIS = re.compile(r"^(?:那么?|那个|还有|而|那在)?(?P<x>.{1,16}?)呢[？?。！!]*$")
+
+
+@dataclass(frozen=True)
+class Memory:
+    """What a conversation remembers: the thing in focus and the last question as searched."""
+
+    subject: str = ""
+    question: str = ""
+    language: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.question)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A question as it will be searched, whether it was rewritten, and the memory after it."""
+
+    asked: str
+    searched: str
+    memory: Memory
+
+    @property
+    def rewritten(self) -> bool:
+        return self.searched != self.asked
+
+
+def resolve(question: str, language: str, memory: Memory | None = None) -> Resolved:
+    """``question`` read with the conversation's ``memory``: rewritten when it is a follow-up
+    (a pronoun, another time, another thing), left as it is when it stands alone."""
+    memory = memory or Memory()
+    text = " ".join(question.split())
+    rewritten = None
+    if memory and memory.language == language:
+        rewrite = _rewrite_zh if language == "zh" else _rewrite_en
+        rewritten = rewrite(text, memory)
+    if rewritten is None:
+        return Resolved(text, text, Memory(subject_of(text, language), text, language))
+    searched, subject = rewritten
+    return Resolved(text, searched, Memory(subject, searched, language))
+
+
+def replay(questions: Iterable[str], language_of: object) -> Memory:
+    """The memory after ``questions`` (the user turns of a chat history, oldest first);
+    ``language_of`` tells each question's language (qa.answer.detect_language)."""
+    memory = Memory()
+    for q in questions:
+        if not q.strip():
+            continue
+        memory = resolve(q, language_of(q), memory).memory  # type: ignore[operator]
+    return memory
+
+
+def subject_of(question: str, language: str) -> str:
+    """The thing a question is about: its first name-like phrase ("the Jinzhou Electric
+    Furnace Factory", "锦州电炉厂"), or "" when it names none."""
+    if language == "zh":
+        return _zh_subject(question)
+    for m in _EN_NAME.finditer(question):
+        phrase = m.group(0).strip(" .'’")
+        words = phrase.split()
+        while words and words[0].lower() in _EN_QUESTION_WORDS and words[0] != "the":
+            words = words[1:]
+        if not words or all(w.lower() in _EN_QUESTION_WORDS for w in words):
+            continue
+        if len(words) == 1 and words[0] in ("I", "May"):
+            continue
+        name = re.sub(r"['’]s$", "", " ".join(words))
+        head = _EN_HEAD.match(question, m.end())
+        return name + head.group(0) if head and not name.endswith("'s") else name
+    the = _EN_THE.search(question)
+    return "the " + the.group(1).strip() if the else ""
+
+
+Rewrite = tuple[str, str]  # (what is searched, the thing in focus after it)
+
+
+def _rewrite_en(text: str, memory: Memory) -> Rewrite | None:
+    subject = memory.subject
+    m = _EN_ELLIPSIS.match(text)
+    if m:
+        x = (m.group("x") or m.group("y") or "").strip(" ?.!")
+        if _EN_YEAR.fullmatch(x) or re.fullmatch(r"(?:in|during|by)\s+\S+", x, re.IGNORECASE):
+            return _with_time_en(memory.question, x), subject
+        if re.match(r"(?:how|what|who|where|when|which|why)\b", x, re.IGNORECASE):
+            # "And how many members?": the same thing, another question about it
+            return f"{x[0].upper()}{x[1:]} ({subject})?" if subject else x, subject
+        if m.group("x") or _short_phrase(x):
+            return _with_subject(memory.question, subject, x), x
+    pronoun = _EN_PRONOUN.search(text)
+    if _names(text) or (pronoun and _EN_THE.search(text[: pronoun.start()])):
+        return None  # it names its own subject (before the pronoun): it stands alone
+    if subject and pronoun:
+
+        def swap(m: re.Match[str]) -> str:
+            word = m.group(1).lower()
+            return subject + ("'s" if word in _POSSESSIVE else "")
+
+        return _EN_PRONOUN.sub(swap, text, count=1), subject
+    return None
+
+
+def _names(text: str) -> bool:
+    """Does an English question name something (a capitalised name past its first word)?"""
+    return any(
+        not all(w.lower() in _EN_QUESTION_WORDS for w in m.group(0).split())
+        and m.group(0) not in ("I", "May")
+        for m in _EN_NAME.finditer(text)
+    )
+
+
+def _short_phrase(x: str) -> bool:
+    """Is ``x`` a noun phrase ("And the quartz glass factory?"), not a sentence?"""
+    words = x.split()
+    verbs = {"is", "was", "were", "are", "did", "does", "do", "has", "have", "had", "can"}
+    return 0 < len(words) <= 6 and not any(w.lower() in verbs for w in words)
+
+
+def _with_time_en(question: str, when: str) -> str:
+    when = when.strip(" ?.!")
+    if not re.match(r"(?:in|during|by|on|of)\b", when, re.IGNORECASE):
+        when = f"in {when}"
+    if _EN_YEAR.search(question):
+        return _EN_YEAR.sub(when, question, count=1)
+    return re.sub(r"\s*([?.!]*)$", lambda m: f" {when}{m.group(1) or '?'}", question, count=1)
+
+
+def _with_subject(question: str, subject: str, new: str) -> str:
+    new = new.strip(" ?.!？。！")
+    if subject and subject in question:
+        return question.replace(subject, new, 1)
+    return f"{new}: {question}" if question else new
+
+
+def _rewrite_zh(text: str, memory: Memory) -> Rewrite | None:
+    subject = memory.subject
+    m = _ZH_ELLIPSIS.match(text)
+    if m and not _has_verb(m.group("x")):
+        x = m.group("x")
+        if _ZH_TIME.fullmatch(x) or _ZH_WHEN.fullmatch(x):
+            return _with_time_zh(memory.question, x), subject
+        if re.fullmatch(r"[〇零一二三四五六七八九十\d]{2,4}", x):
+            return _with_time_zh(memory.question, x + "年"), subject
+        if not _zh_subject(x):  # "最少呢？": the same thing, another side of it
+            return memory.question.rstrip("？?。") + "，" + x + "？", subject
+        return _with_subject(memory.question, subject, x), x
+    starts = bool(_ZH_PRONOUN.match(text)) or text.startswith(("这些", "那些"))
+    if _zh_names(text) and not starts:
+        return None  # it names its own subject: it stands alone
+    if subject and starts and text.startswith(("这些", "那些")):
+        return subject + "的" + text[2:], subject
+    if subject and _ZH_PRONOUN.search(text):
+        return _ZH_PRONOUN.sub(subject, text, count=1), subject
+    if subject and not _zh_subject(text) and re.match(r"^(?:还|又|也|都|后来|当时)", text):
+        return subject + text, subject
+    return None
+
+
+def _with_time_zh(question: str, when: str) -> str:
+    if _ZH_TIME.search(question):
+        return _ZH_TIME.sub(when, question, count=1)
+    subject = _zh_subject(question)
+    if subject and question.startswith(subject):
+        return subject + when + question[len(subject) :]
+    return when + question
+
+
+@cache
+def _posseg(text: str) -> tuple[tuple[str, str], ...]:
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(60)
+    return tuple((w.word, w.flag) for w in jieba.posseg.cut(text))
+
+
+def _has_verb(text: str) -> bool:
+    return any(flag == "v" and word not in ("在",) for word, flag in _posseg(text))
+
+
+def _zh_names(text: str) -> list[str]:
+    """Names the question gives (places, people, organisations, other proper nouns)."""
+    titles = re.findall(r"《[^》]+》", text)
+    return titles + [w for w, flag in _posseg(text) if _ZH_NAME.match(flag) and len(w) > 1]
+
+
+def _zh_subject(text: str) -> str:
+    """The first run of nouns that holds a name, else the first run of nouns (two
+    characters or more): "锦州电炉厂" in "锦州电炉厂1965年试制成功了什么电炉？"."""
+    runs: list[str] = []
+    named: list[bool] = []
+    current: list[str] = []
+    has_name = False
+    for word, flag in (*_posseg(text), ("", "x")):
+        if word and _ZH_NOUN.match(flag) and not _ZH_PRONOUN.fullmatch(word):
+            current.append(word)
+            has_name = has_name or bool(_ZH_NAME.match(flag))
+            continue
+        if current:
+            runs.append("".join(current))
+            named.append(has_name)
+        current, has_name = [], False
+    for run, name in zip(runs, named, strict=True):
+        if name and len(run) > 1:
+            return run
+    return next((r for r in runs if len(r) > 1), "")

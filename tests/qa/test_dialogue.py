@@ -1,0 +1,138 @@
+"""Follow-up questions: resolution rules (no model), and conversations over the real index."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from index.embedder import Embedder
+from index.settings import Settings
+from qa.answer import detect_language
+from qa.dialogue import Memory, replay, resolve, subject_of
+from qa.service import Assistant
+from tests.conftest import ROOT
+
+FIRST_EN = "What did the Jinzhou Electric Furnace Factory trial-produce in 1965?"
+FIRST_ZH = "锦州电炉厂1965年试制成功了什么电炉？"
+
+
+def _after(first: str, follow_up: str) -> str:
+    memory = resolve(first, detect_language(first)).memory
+    return resolve(follow_up, detect_language(follow_up), memory).searched
+
+
+@pytest.mark.parametrize(
+    ("first", "follow_up", "searched"),
+    [
+        (
+            FIRST_EN,
+            "What else did it make?",
+            "What else did the Jinzhou Electric Furnace Factory make?",
+        ),
+        (
+            FIRST_EN,
+            "And in 1961?",
+            "What did the Jinzhou Electric Furnace Factory trial-produce in 1961?",
+        ),
+        (
+            FIRST_EN,
+            "How about the quartz glass factory?",
+            "What did the quartz glass factory trial-produce in 1965?",
+        ),
+        (
+            FIRST_EN,
+            "What were its products used for?",
+            "What were the Jinzhou Electric Furnace Factory's products used for?",
+        ),
+        (FIRST_ZH, "它后来怎么样了？", "锦州电炉厂后来怎么样了？"),
+        (FIRST_ZH, "那一九六一年呢？", "锦州电炉厂一九六一年试制成功了什么电炉？"),
+        (FIRST_ZH, "石英玻璃厂呢？", "石英玻璃厂1965年试制成功了什么电炉？"),
+        (FIRST_ZH, "还生产了什么？", "锦州电炉厂还生产了什么？"),
+        (FIRST_ZH, "该厂有多少工人？", "锦州电炉厂有多少工人？"),
+    ],
+)
+def test_follow_ups_are_read_with_the_conversation(
+    first: str, follow_up: str, searched: str
+) -> None:
+    assert _after(first, follow_up) == searched
+
+
+@pytest.mark.parametrize("name", ["dev_seeds.jsonl", "dev_month.jsonl", "nearmiss.jsonl"])
+def test_questions_that_stand_alone_are_never_rewritten(name: str) -> None:
+    """Each question of the single-question sets, asked right after the one before it."""
+    lines = (ROOT / "tests" / "qa" / name).read_text(encoding="utf-8").splitlines()
+    memory = Memory()
+    for q in (json.loads(line)["question"] for line in lines if line.strip()):
+        r = resolve(q, detect_language(q), memory)
+        assert not r.rewritten, (q, r.searched)
+        memory = r.memory
+
+
+def test_memory_follows_the_thing_in_focus_and_is_rebuilt_from_the_turns() -> None:
+    turns = [FIRST_EN, "What else did it make?", "How about the quartz glass factory?"]
+    memory = replay(turns, detect_language)
+    assert memory.subject == "the quartz glass factory"
+    assert resolve("Who ran it?", "en", memory).searched == "Who ran the quartz glass factory?"
+    # a language switch starts afresh; an empty memory rewrites nothing
+    assert not resolve("它后来怎么样了？", "zh", memory).rewritten
+    assert not resolve("What else did it make?", "en", Memory()).rewritten
+    assert subject_of("Who founded Xin Dazhong?", "en") == "Xin Dazhong"
+    assert subject_of("人民日报是哪一天创刊的？", "zh") == "人民日报"
+
+
+@pytest.fixture(scope="module")
+def assistant(month_data: Path, real_embedder: Embedder) -> Assistant:
+    return Assistant.open(Settings(data_dir=month_data), real_embedder)
+
+
+@pytest.mark.parametrize(
+    ("turns", "fact"),
+    [
+        ((FIRST_EN, "What did it make in 1961?"), "vacuum induction"),
+        ((FIRST_ZH, "那一九六一年呢？"), "真空感应电炉"),
+        (
+            (
+                "锦州石英玻璃厂没有现代化的熔炼设备，靠什么炼出石英玻璃？",
+                "它现在生产多少种石英仪器？",
+            ),
+            "一百多种",
+        ),
+    ],
+)
+def test_a_second_turn_is_answered_from_the_right_passage(
+    assistant: Assistant, turns: tuple[str, str], fact: str
+) -> None:
+    memory = Memory()
+    for q in turns:
+        resolved, answer = assistant.converse(q, memory)
+        memory = resolved.memory
+    assert resolved.rewritten
+    assert answer.answerable and answer.citations
+    top = answer.citations[0]
+    assert fact in top.text["en"] + top.text["zh"], (resolved.searched, answer.answer)
+    # asked alone, the follow-up does not find it first
+    alone = assistant.ask(turns[-1])
+    assert not (
+        alone.answerable and fact in alone.citations[0].text["en"] + alone.citations[0].text["zh"]
+    )
+
+
+def test_chat_in_the_terminal_keeps_the_conversation(month_data: Path) -> None:
+    lines = "\n".join([FIRST_EN, "What did it make in 1961?", "/new", "What did it make in 1961?"])
+    out = subprocess.run(
+        [sys.executable, "-m", "ui", "chat", "--data-dir", str(month_data)],
+        input=lines + "\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert out.returncode == 0, out.stderr[-500:]
+    searched = [line for line in out.stdout.splitlines() if line.startswith("Searching: ")]
+    assert searched == ["Searching: What did the Jinzhou Electric Furnace Factory make in 1961?"]
+    assert "(new topic / 新话题)" in out.stdout
+    assert "vacuum induction" in out.stdout.split("(new topic")[0]
