@@ -257,9 +257,10 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
         file=sys.stderr,
     )
     memory = Memory()
+    prompt = "? " if sys.stdin.isatty() else ""  # piped questions: answers only, no prompts
     while True:
         try:
-            line = input("? ").strip()
+            line = input(prompt).strip()
         except EOFError:
             print(file=sys.stderr)
             return 0

@@ -229,7 +229,7 @@ def test_cli_index_json_and_exit_codes(tmp_path: Path, corpus: Path) -> None:
     cmd = [
         sys.executable,
         "-m",
-        "qa",
+        "ui",
         "index",
         str(corpus),
         "--data-dir",
@@ -260,7 +260,7 @@ def test_cli_index_json_and_exit_codes(tmp_path: Path, corpus: Path) -> None:
         [
             sys.executable,
             "-m",
-            "qa",
+            "ui",
             "passages",
             "001_46162b52d6e248d1",
             "--data-dir",

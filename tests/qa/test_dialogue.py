@@ -97,7 +97,7 @@ def assistant(month_data: Path, real_embedder: Embedder) -> Assistant:
         (
             (
                 "锦州石英玻璃厂没有现代化的熔炼设备，靠什么炼出石英玻璃？",
-                "它现在生产多少种石英仪器？",
+                "这个厂现在生产什么？",
             ),
             "一百多种",
         ),
