@@ -239,6 +239,21 @@ class LexicalIndex:
             scores[indices[start:end]] += np.float32(w) * data[start:end]
         return [(idx.ids[i], float(scores[i])) for i in _top(scores, k)]
 
+    def once_score(self, weights: dict[str, float], side: str) -> float:
+        """The score a passage of average length holding each token once would get for the
+        weighted query (a token no passage of the side holds counts at its highest IDF): what
+        a full match scores, to say how much of a query a passage matches."""
+        idx = self._sides.get(side)
+        n = self.passages_count(side)
+        if idx is None or not n:
+            return 0.0
+        k1 = float(idx.model.k1)
+        total = 0.0
+        for token, w in weights.items():
+            df = self.df(token, side)
+            total += w * math.log(1 + (n - df + 0.5) / (df + 0.5)) / (1 + k1)
+        return total
+
     def df(self, token: str, side: str) -> int:
         """In how many passages of ``side`` the token occurs (0 when nowhere)."""
         idx = self._sides.get(side)

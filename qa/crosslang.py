@@ -42,6 +42,7 @@ _ZH_SKIP = frozenset(
     "有没有 是不是 一下 请问 呀 吧 么 当时 时候 一共 总共 共 名 位 个 次 种 些 现在 后来 "
     "曾 曾经 要 能 会 可以 让 给 到 哪家 哪所 哪位 分别 到底 究竟 大概 大约".split()
 )
+QUESTION_WORDS = _EN_SKIP | _ZH_SKIP  # what asks, not what is asked about
 _EN_TOKEN = re.compile(r"[A-Za-z]+(?:[-'’][A-Za-z]+)*|\d[\d,.]*")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 MAX_PHRASE = 5

@@ -41,6 +41,7 @@ from qa.gloss import gloss
 from qa.glossary import Glossary
 from qa.question import Analysis, analyse
 from qa.retrieve import Filters, Retriever, Scored
+from qa.timeline import Timeline, matching, timeline
 
 MAX_QUESTION_CHARS = 2000
 _TAG = re.compile(r"<[^<>]*>")
@@ -254,6 +255,15 @@ class Assistant:
             query_vector=query_vector,
         )
         return resolved, answer
+
+    def timeline(self, answer: Answer) -> Timeline | None:
+        """When the archive speaks of what ``answer``'s question asks, over all dates, with
+        the passages it cites marked (qa/timeline.py)."""
+        text = " ".join(_TAG.sub(" ", answer.question).split()) or answer.question
+        translation = self.translate(text, answer.language)
+        found = matching(self.index.lexical, text, answer.language, translation)
+        cited = [c.passage_id for c in answer.citations]
+        return timeline(found, cited, self.index.facts)
 
     def answer(self, c: Considered) -> Answer:
         """The cited answer of a considered question, or the archive's "does not say"."""

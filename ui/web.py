@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import logging
 import os
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -104,6 +105,24 @@ def said(role: str, text: str) -> dict[str, str]:
     return {"role": role, "content": html.escape(text, quote=False)}
 
 
+_REF = re.compile(r"\[(\d{1,2})\]")
+
+
+def said_answer(text: str, turn: int, cited: int) -> dict[str, str]:
+    """The assistant's answer as a chat message: escaped like :func:`said`, each ``[n]`` of its
+    ``cited`` citations a link to card n of answer ``turn`` in the sources panel (the page's
+    script brings the card into view and marks it)."""
+
+    def link(m: re.Match[str]) -> str:
+        n = int(m.group(1))
+        if not 1 <= n <= cited:
+            return m.group(0)
+        target = render.card_id(turn, n)
+        return f'<a class="aqa-ref" href="#{target}" aria-label="Source {n} / 出处 {n}">[{n}]</a>'
+
+    return {"role": "assistant", "content": _REF.sub(link, html.escape(text, quote=False))}
+
+
 def message_text(message: dict[str, Any]) -> str:
     """A chat message's text: Gradio gives it back as a string or as a list of parts."""
     content = message.get("content")
@@ -133,6 +152,54 @@ def share_link(base_url: str, question: str) -> str:
     return f"{base_url}/?q={quote(question.strip(), safe='')}"
 
 
+# The page's layout: chat and sources side by side on a desktop, stacked on a phone (Gradio's
+# columns wrap below their min_width); the sources panel scrolls on its own beside the chat.
+PAGE_CSS = """
+#aqa-main{align-items:flex-start}
+#aqa-sources-col{flex-direction:column !important;flex-wrap:nowrap !important}
+#aqa-sources-col>*{width:100%}
+@media (min-width:1000px){
+  #aqa-sources-col{position:sticky;top:8px;max-height:calc(100vh - 16px);overflow-y:auto}
+}
+.aqa-ref{font-weight:bold;text-decoration:underline}
+.aqa-card.aqa-marked{outline:3px solid #a8410a;outline-offset:2px;background:#fff8f0}
+.aqa-card:focus{outline:3px solid #a8410a}
+.aqa-for{font-size:1em;margin:8px 0 4px}
+#aqa-new-topic{flex-grow:0;align-self:flex-end;margin-bottom:6px}
+*:focus-visible{outline:3px solid #1a56c4 !important;outline-offset:2px}
+h1{font-size:1.5rem !important}
+footer a,footer button,footer .show-api,footer .run-history,footer .settings{
+  color:#3f3f46 !important}
+"""
+# An answer's [n] link brings card n into view and marks it (unfolding earlier answers' cards).
+PAGE_HEAD = """<script>
+document.addEventListener('click', function (e) {
+  var a = e.target.closest && e.target.closest('a.aqa-ref');
+  if (!a) return;
+  var card = document.getElementById((a.getAttribute('href') || '').slice(1));
+  if (!card) return;
+  e.preventDefault();
+  for (var d = card.closest('details'); d; d = d.parentElement.closest('details')) d.open = true;
+  document.querySelectorAll('.aqa-card.aqa-marked').forEach(function (c) {
+    c.classList.remove('aqa-marked');
+  });
+  card.classList.add('aqa-marked');
+  card.scrollIntoView({block: 'start', behavior: 'smooth'});
+  card.focus({preventScroll: true});
+}, true);
+</script>"""
+# A timeline bar's click: its period goes to the server, which asks the question again.
+TIMELINE_JS = """element.addEventListener('click', function (e) {
+  var b = e.target.closest && e.target.closest('button[data-from]');
+  if (b) trigger('click', {date_from: b.dataset.from, date_to: b.dataset.to});
+});"""
+
+
+# What an answer updates: the chat, the sources panel, the question box, the log, the
+# question's link, the timeline, the sources panel's groups.
+Out = tuple[list[dict[str, Any]], str, str, list[dict[str, Any]], str, str, list[str]]
+
+
 def build_app(assistant: Assistant, auth: tuple[str, str] | None = None) -> Any:
     import gradio as gr
     from fastapi import FastAPI
@@ -152,12 +219,16 @@ def build_app(assistant: Assistant, auth: tuple[str, str] | None = None) -> Any:
         date_from: str,
         date_to: str,
         log: list[dict[str, Any]],
+        groups: list[str],
         request: gr.Request,
-    ) -> tuple[list[dict[str, Any]], str, str, list[dict[str, Any]], str]:
+    ) -> Out:
+        """The answer to ``question`` in the conversation so far: the chat, the sources panel,
+        the question box, the log, the question's link, the timeline, the panel's groups."""
         history = list(history or [])
         if len(history) >= 2 and message_text(history[-1]) == WORKING:
             history = history[:-2]
-        log = list(log or [])
+        log, groups = list(log or []), list(groups or [])
+        panel = render.sources_panel(groups)
         try:
             resolved, answer = assistant.converse(
                 question,
@@ -167,7 +238,7 @@ def build_app(assistant: Assistant, auth: tuple[str, str] | None = None) -> Any:
             )
         except QuestionError as exc:
             history += [said("user", question[:2000]), said("assistant", f"⚠ {exc}")]
-            return history, "", "", log, ""
+            return history, panel, "", log, "", "", groups
         except StoreError as exc:
             # The question stays in the box, to ask again once the store is back.
             log_error.warning("ask failed: %s", exc)
@@ -175,24 +246,44 @@ def build_app(assistant: Assistant, auth: tuple[str, str] | None = None) -> Any:
                 said("user", question[:2000]),
                 said("assistant", f"⚠ {UNAVAILABLE} ({exc})"),
             ]
-            return history, "", question, log, ""
+            return history, panel, question, log, "", "", groups
         searched = resolved.searched if resolved.rewritten else ""
+        log.append(answer.to_dict())
+        turn = len(log)
         history += [
             said("user", resolved.asked),
-            said("assistant", answer_text(answer, searched)),
+            said_answer(answer_text(answer, searched), turn, len(answer.citations)),
         ]
-        log.append(answer.to_dict())
+        groups = [*groups, render.source_group(answer, assistant.dictionary, turn)]
+        groups = groups[-render.PANEL_ANSWERS :]
+        timeline = render.timeline_html(
+            assistant.timeline(answer), date_from.strip(), date_to.strip()
+        )
         link = share_link(origin(request), answer.question)
-        return history, render.cards(answer, assistant.dictionary), "", log, link
+        return (
+            history,
+            render.sources_panel(groups),
+            "",
+            log,
+            link,
+            timeline,
+            groups,
+        )
 
-    def on_load(
-        request: gr.Request,
-    ) -> tuple[list[dict[str, Any]], str, list[dict[str, Any]], str]:
+    def on_load(request: gr.Request) -> Any:
+        """A question link (``/?q=``) is answered at once; otherwise nothing changes (a
+        question typed while the page loaded is not wiped out)."""
         q = request.query_params.get("q", "") if request else ""
         if not q.strip():
-            return [], "", [], ""
-        history, cards_html, _, log, link = respond(q, [], "", "", [], request)
-        return history, cards_html, log, link
+            return tuple(gr.skip() for _ in range(7))
+        return respond(q, [], "", "", [], [], request)
+
+    def choose_period(evt: gr.EventData, log: list[dict[str, Any]]) -> tuple[str, str, str]:
+        """A timeline bar chosen: its period becomes the date filter and the last question is
+        asked again (as it was searched: it stands alone)."""
+        data = evt._data if isinstance(evt._data, dict) else {}
+        last = log[-1]["question"] if log else ""
+        return str(data.get("date_from", "")), str(data.get("date_to", "")), last
 
     def new_topic(history: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Later questions are read on their own; the chat so far stays on the screen."""
@@ -215,44 +306,71 @@ def build_app(assistant: Assistant, auth: tuple[str, str] | None = None) -> Any:
     # Gradio injects the request by the parameter's type, which postponed annotations hide.
     for fn in (respond, on_load, export):
         fn.__annotations__["request"] = gr.Request
+    choose_period.__annotations__["evt"] = gr.EventData
 
     with gr.Blocks(title="archive-qa") as demo:
-        gr.Markdown("## archive-qa — People's Daily archive / 人民日报档案问答")
+        gr.Markdown("# archive-qa — People's Daily archive / 人民日报档案问答")
         log_state = gr.State([])
-        # No "share" button: it would post the conversation to Hugging Face.
-        chat = gr.Chatbot(
-            label="Chat / 对话", render_markdown=False, height=420, buttons=["copy", "copy_all"]
-        )
-        with gr.Row(equal_height=True):
-            box = gr.Textbox(
-                label="Question / 问题 (Enter sends / 回车发送)", lines=1, scale=5, min_width=200
-            )
-            topic_btn = gr.Button(
-                "New topic / 新话题", scale=1, min_width=120, elem_id="aqa-new-topic"
-            )
-        with gr.Row():
-            date_from = gr.Textbox(label="From / 起 (YYYY-MM-DD)", value="")
-            date_to = gr.Textbox(label="To / 止 (YYYY-MM-DD)", value="")
-        gr.Examples(EXAMPLES, inputs=box, label="Examples / 示例")
-        share = gr.Textbox(
-            label="Link to this question (copy button on the right) / 本问题链接（右侧复制）",
-            interactive=False,
-            buttons=["copy"],
-            elem_id="aqa-share",
-        )
-        cards = gr.HTML(label="Sources / 出处")
-        with gr.Row():
-            export_btn = gr.Button("Export conversation (Markdown) / 导出对话")
-            export_file = gr.File(label="Download / 下载", interactive=False)
+        groups_state = gr.State([])
+        with gr.Row(elem_id="aqa-main"):
+            with gr.Column(scale=1, min_width=360, elem_id="aqa-chat-col"):
+                # No "share" button: it would post the conversation to Hugging Face.
+                chat = gr.Chatbot(
+                    label="Chat / 对话",
+                    render_markdown=False,
+                    height=420,
+                    buttons=["copy", "copy_all"],
+                )
+                with gr.Row(equal_height=False):
+                    box = gr.Textbox(
+                        label="Question / 问题 (Enter sends / 回车发送)",
+                        lines=1,
+                        scale=5,
+                        min_width=200,
+                    )
+                    topic_btn = gr.Button(
+                        "New topic / 新话题",
+                        scale=0,
+                        min_width=110,
+                        size="sm",
+                        elem_id="aqa-new-topic",
+                    )
+                with gr.Row():
+                    date_from = gr.Textbox(label="From / 起 (YYYY-MM-DD)", value="", min_width=120)
+                    date_to = gr.Textbox(label="To / 止 (YYYY-MM-DD)", value="", min_width=120)
+                gr.Examples(EXAMPLES, inputs=box, label="Examples / 示例")
+                share = gr.Textbox(
+                    label="Link to this question (copy button on the right) / "
+                    "本问题链接（右侧复制）",
+                    interactive=False,
+                    buttons=["copy"],
+                    elem_id="aqa-share",
+                )
+                with gr.Accordion("Export conversation / 导出对话", open=False):
+                    export_btn = gr.Button("Export as Markdown / 导出为 Markdown", size="sm")
+                    export_file = gr.File(label="Download / 下载", interactive=False)
+            with gr.Column(scale=1, min_width=360, elem_id="aqa-sources-col"):
+                timeline = gr.HTML(
+                    "", js_on_load=TIMELINE_JS, elem_id="aqa-timeline", padding=False
+                )
+                cards = gr.HTML(
+                    '<p class="aqa-for">Sources appear here / 出处显示在这里</p>',
+                    js_on_load=None,
+                    elem_id="aqa-sources",
+                )
+        outputs = [chat, cards, box, log_state, share, timeline, groups_state]
+        inputs = [box, chat, date_from, date_to, log_state, groups_state]
         box.submit(pending, [box, chat], [chat], queue=False, api_visibility="private").then(
-            respond,
-            [box, chat, date_from, date_to, log_state],
-            [chat, cards, box, log_state, share],
-            api_name="ask",
+            respond, inputs, outputs, api_name="ask"
+        )
+        timeline.click(
+            choose_period, [log_state], [date_from, date_to, box], api_visibility="private"
+        ).then(pending, [box, chat], [chat], queue=False, api_visibility="private").then(
+            respond, inputs, outputs, api_visibility="private"
         )
         topic_btn.click(new_topic, [chat], [chat], queue=False, api_visibility="private")
         export_btn.click(export, [log_state], [export_file], api_name="export")
-        demo.load(on_load, None, [chat, cards, log_state, share], api_visibility="private")
+        demo.load(on_load, None, outputs, api_visibility="private")
     limit = int(os.environ.get("GRADIO_DEFAULT_CONCURRENCY_LIMIT", CONCURRENCY))
     demo.queue(default_concurrency_limit=limit, max_size=QUEUE_MAX)
 
@@ -276,7 +394,7 @@ def build_app(assistant: Assistant, auth: tuple[str, str] | None = None) -> Any:
             return PlainTextResponse("uploads are not accepted\n", status_code=403)
         return await call_next(request)
 
-    app = gr.mount_gradio_app(app, demo, path="/")
+    app = gr.mount_gradio_app(app, demo, path="/", css=PAGE_CSS, head=PAGE_HEAD)
     if auth is not None:
         from ui.auth import BasicAuth
 

@@ -309,3 +309,106 @@ def test_a_follow_up_is_searched_with_the_conversation_and_new_topic_ends_it(
     )
     after = page.locator("body").inner_text().split("— New topic / 新话题 —")[1]
     assert "Searching:" not in after  # read on its own after a new topic
+
+
+FIRST_ZH = "锦州电炉厂在1965年试制成功了什么？"
+IN_VIEW = """el => { const r = el.getBoundingClientRect();
+  return r.top >= -1 && r.top < window.innerHeight && r.bottom > 0; }"""
+
+
+def _box(page: Any, selector: str) -> dict[str, float]:
+    box = page.locator(selector).first.bounding_box()
+    assert box is not None, selector
+    return dict(box)
+
+
+def _answers(page: Any) -> int:
+    return int(page.evaluate("document.querySelectorAll('.aqa-group').length"))
+
+
+def test_chinese_conversation_beside_its_sources_ref_links_and_timeline(
+    page: Any, server: str
+) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    _ask_in_chat(page, server, FIRST_ZH)
+    page.get_by_text("电子轰击炉。[1]").first.wait_for(timeout=60_000)
+    page.locator("#aqa-t1-c2").wait_for(timeout=30_000)
+    # On a desktop the sources sit beside the chat, not under it.
+    chat, sources = _box(page, "#aqa-chat-col"), _box(page, "#aqa-sources-col")
+    assert sources["x"] >= chat["x"] + chat["width"] - 1
+    assert abs(sources["y"] - chat["y"]) < 50
+    # [2] in the answer brings card 2 into view and marks it.
+    page.locator("a.aqa-ref", has_text="[2]").first.click()
+    card = page.locator("#aqa-t1-c2")
+    page.wait_for_function(
+        "() => document.getElementById('aqa-t1-c2').classList.contains('aqa-marked')",
+        timeout=10_000,
+    )
+    page.wait_for_timeout(800)  # the smooth scroll
+    assert card.evaluate(IN_VIEW)
+    assert page.locator(".aqa-card.aqa-marked").count() == 1
+    # The second turn is read with the first and answered from the 1961 sentence.
+    box = page.get_by_label(BOX_LABEL)
+    box.fill("那一九六一年呢？")
+    box.press("Enter")
+    page.get_by_text("检索：锦州电炉厂").first.wait_for(timeout=60_000)
+    page.wait_for_function("() => document.querySelectorAll('.aqa-group').length >= 2")
+    latest = page.locator("#aqa-sources .aqa-group").first
+    assert "真空感应电炉" in " ".join(latest.locator("mark").all_inner_texts())
+    assert page.locator("details.aqa-earlier").count() == 1  # the first answer's, folded
+    page.screenshot(path=str(ARTIFACTS / "conversation-zh-desktop.png"))
+    # The timeline marks the cited passages' period; choosing that bar asks again for it.
+    bar = page.locator("#aqa-timeline button.aqa-bar.aqa-cited").first
+    bar.wait_for(timeout=10_000)
+    period = (bar.get_attribute("data-from"), bar.get_attribute("data-to"))
+    before = _answers(page)
+    bar.focus()
+    page.keyboard.press("Enter")  # a bar is a button: the keyboard chooses it too
+    page.wait_for_function(f"() => document.querySelectorAll('.aqa-group').length > {before}")
+    assert page.get_by_label("From / 起 (YYYY-MM-DD)").input_value() == period[0]
+    assert page.get_by_label("To / 止 (YYYY-MM-DD)").input_value() == period[1]
+    page.locator('#aqa-timeline button.aqa-bar[aria-pressed="true"]').wait_for(timeout=30_000)
+    dates = re.findall(r"(\d{4}-\d{2}-\d{2}) · page", page.locator(".aqa-group").first.inner_text())
+    assert dates and all(period[0] <= d <= period[1] for d in dates)
+    assert page.get_by_role("button", name="All dates / 全部日期").count() == 1
+
+
+def test_phone_stacks_sources_under_the_chat_without_overflow(browser: Any, server: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    page = context.new_page()
+    try:
+        _ask_in_chat(page, server, FIRST_ZH)
+        page.locator("#aqa-t1-c1").wait_for(timeout=60_000)
+        chat, sources = _box(page, "#aqa-chat-col"), _box(page, "#aqa-sources-col")
+        assert sources["y"] >= chat["y"] + chat["height"] - 1
+        assert page.evaluate(OVERFLOW) == 0
+        page.locator("a.aqa-ref", has_text="[1]").first.tap()
+        page.wait_for_timeout(800)
+        assert page.locator("#aqa-t1-c1").evaluate(IN_VIEW)
+        page.screenshot(path=str(ARTIFACTS / "chat-phone.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def _serious(page: Any) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page).response["violations"]
+    return [
+        f"{v['id']}: {v['nodes'][0]['target']}"
+        for v in found
+        if v.get("impact") in ("serious", "critical")
+    ]
+
+
+def test_axe_finds_no_serious_violations(page: Any, server: str) -> None:
+    _ask_in_chat(page, server, CHINESE_ONLY_QUESTION)
+    page.locator("#aqa-timeline button.aqa-bar").first.wait_for(timeout=60_000)
+    page.locator("#aqa-t1-c1").wait_for(timeout=30_000)
+    assert _serious(page) == []
+    href = page.locator("#aqa-t1-c1 a[href^='/passage/']").first.get_attribute("href")
+    page.goto(server + href)
+    assert _serious(page) == []
+    page.goto(server + "/passage/no-such-passage")
+    assert _serious(page) == []

@@ -22,7 +22,7 @@ NEW_QUESTION = "How many pupils did the first village school in the district ope
 def _ask(url: str, question: str) -> tuple[str, str, str]:
     from gradio_client import Client
 
-    history, cards, box, _ = Client(url, verbose=False).predict(
+    history, cards, box, *_ = Client(url, verbose=False).predict(
         question, [], "", "", api_name="/ask"
     )
     content = history[-1]["content"]

@@ -58,12 +58,17 @@ def _text(message: dict[str, Any]) -> str:
 def _ask(url: str, question: str) -> tuple[list[dict[str, Any]], str]:
     from gradio_client import Client
 
-    history, cards, box, link = Client(url, verbose=False).predict(
+    history, cards, box, link, timeline = Client(url, verbose=False).predict(
         question, [], "", "", api_name="/ask"
     )
     assert box == ""
-    if cards:
+    if link:
         assert link == f"{url}/?q={urllib.parse.quote(question.strip(), safe='')}"
+        # the answer's [n] link to its card in the sources panel; a timeline of the matches
+        refs = re.findall(r'<a class="aqa-ref" href="#(aqa-t1-c\d+)"', _text(history[-1]))
+        assert all(f'id="{r}"' in cards for r in refs)
+        assert bool(refs) == ("[1]" in plain(_text(history[-1])))
+        assert not refs or 'class="aqa-bar' in timeline  # a cited passage matches
     return history, cards
 
 
@@ -120,7 +125,7 @@ def test_hostile_article_text_is_escaped(server: str) -> None:
 
 def test_english_question_over_a_chinese_only_article_gets_the_gloss(server: str) -> None:
     history, cards = _ask(server, CHINESE_ONLY_QUESTION)
-    chat = html.unescape(_text(history[-1]))
+    chat = plain(_text(history[-1]))
     assert "(from the Chinese original) [1]" in chat
     gloss = chat.split(f"\n{LABEL}:\n[1] ", 1)[1]
     assert "Xinhua Bookstore" in gloss and "<" not in gloss
@@ -298,7 +303,7 @@ def test_export_through_the_api_has_absolute_passage_links(server: str) -> None:
     client = Client(server, verbose=False)
     assert client.predict(api_name="/export") is None  # nothing asked yet: nothing to export
     question = "How many kinds of metals do rare earth metals include?"
-    *_, link = client.predict(question, [], "", "", api_name="/ask")
+    _, _, _, link, _ = client.predict(question, [], "", "", api_name="/ask")
     client.predict("锦州电炉厂在1965年试制成功了什么？", [], "", "", api_name="/ask")
     md = Path(client.predict(api_name="/export")).read_text(encoding="utf-8")
     assert md.count("\n## ") == 2 and f"## {question}" in md
