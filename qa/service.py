@@ -77,6 +77,11 @@ def clean_question(question: str) -> str:
     return text
 
 
+def asked(question: str) -> str:
+    """What a question asks: its markup left out (a hostile ``<img>`` is not asked about)."""
+    return " ".join(_TAG.sub(" ", question).split()) or question
+
+
 def clean_date(value: str | None, *, end: bool = False) -> str | None:
     """A date filter as YYYY-MM-DD: ``1966`` and ``1966-01`` widen to the first (or, for the
     end of a range, the last) day they cover; anything else is refused with a clear message."""
@@ -185,7 +190,7 @@ class Assistant:
         self.refresh()
         lang = detect_language(text)
         question_text = text
-        text = " ".join(_TAG.sub(" ", text).split()) or text  # markup is not what is asked
+        text = asked(text)
         analysis = analyse(text, lang)
         translation = self.translate(text, lang)
         if query_vector is None:
@@ -259,7 +264,7 @@ class Assistant:
     def timeline(self, answer: Answer) -> Timeline | None:
         """When the archive speaks of what ``answer``'s question asks, over all dates, with
         the passages it cites marked (qa/timeline.py)."""
-        text = " ".join(_TAG.sub(" ", answer.question).split()) or answer.question
+        text = asked(answer.question)
         translation = self.translate(text, answer.language)
         found = matching(self.index.lexical, text, answer.language, translation)
         cited = [c.passage_id for c in answer.citations]

@@ -23,9 +23,10 @@ from index.lexical import SIDES, LexicalIndex, tokenize
 from index.records import PassageFacts
 from qa.crosslang import QUESTION_WORDS, Translation
 
-# A passage matches when it scores at least this share of the best passage's score.
+# A passage matches when it scores at least this share of what a passage holding each of the
+# question's words once would score.
 SHARE = 0.5
-# At most this many passages are counted per ranked list.
+# At most this many passages are counted per side.
 MAX_MATCHES = 1000
 
 

@@ -163,15 +163,14 @@ def excerpt(
 
 def _side(c: Citation, side: str, dictionary: Dictionary | None) -> str:
     """One language side of a card: the excerpt, and the whole passage behind a disclosure
-    when the excerpt leaves some of it out."""
+    when the excerpt leaves some of it out (Chinese words carry word cards with a dictionary)."""
     text = c.text[side]
-    shown, complete = excerpt(text, c.quote[side], side, dictionary if side == "zh" else None)
-    lang = ' lang="zh"' if side == "zh" else ' lang="en"'
+    shown, complete = excerpt(text, c.quote[side], side, dictionary)
+    lang = f' lang="{side}"'
     whole = ""
     if not complete:
-        label = "Whole passage / 全段"
-        body = _highlight(text, "", dictionary if side == "zh" else None)
-        whole = f"<details><summary>{label}</summary><p{lang}>{body}</p></details>"
+        body = annotate(text, dictionary)
+        whole = f"<details><summary>Whole passage / 全段</summary><p{lang}>{body}</p></details>"
     return f"<p{lang}>{shown}</p>{whole}"
 
 

@@ -120,7 +120,9 @@ def said_answer(text: str, turn: int, cited: int) -> dict[str, str]:
         target = render.card_id(turn, n)
         return f'<a class="aqa-ref" href="#{target}" aria-label="Source {n} / 出处 {n}">[{n}]</a>'
 
-    return {"role": "assistant", "content": _REF.sub(link, html.escape(text, quote=False))}
+    message = said("assistant", text)
+    message["content"] = _REF.sub(link, message["content"])
+    return message
 
 
 def message_text(message: dict[str, Any]) -> str:
@@ -275,7 +277,7 @@ def build_app(assistant: Assistant, auth: tuple[str, str] | None = None) -> Any:
         question typed while the page loaded is not wiped out)."""
         q = request.query_params.get("q", "") if request else ""
         if not q.strip():
-            return tuple(gr.skip() for _ in range(7))
+            return tuple(gr.skip() for _ in outputs)
         return respond(q, [], "", "", [], [], request)
 
     def choose_period(evt: gr.EventData, log: list[dict[str, Any]]) -> tuple[str, str, str]:
