@@ -18,13 +18,20 @@ A question that names its own subject stands alone and is never rewritten, prono
 ("When did Lin Biao send his secretary to the villages?"). The memory is a value: the web chat
 rebuilds it from the user turns of the history it is given (:func:`replay`), the terminal chat
 keeps it between lines; "New topic / 新话题" empties it.
+
+The memory also holds **the article in focus**: the one the last answer's first source came
+from. A follow-up about the same thing (a pronoun, another time, another question about it) or
+one that names nothing of its own ("Who called that meeting?", "其中儿童有多少？") *follows* the
+conversation, and its search prefers passages of that article (qa/retrieve.py, ``focus``); a
+question that moves to another thing ("What about the Jiaozuo coal mine?") or names its own
+does not.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 # --- the thing in focus ------------------------------------------------------------------
@@ -53,6 +60,7 @@ _EN_HEAD = re.compile(
 )
 _EN_PRONOUN = re.compile(r"\b(it|its|they|them|their|he|him|his|she|her)\b", re.IGNORECASE)
 _POSSESSIVE = frozenset({"its", "their", "his", "her"})
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 _ZH_PRONOUN = re.compile(
     r"(?:该|这个|那个|这家|那家|此)(?:[厂矿报社校军部会局]|工厂|报纸|公司|学校|部队|组织|机关|地方|城市)"
@@ -92,6 +100,7 @@ class Memory:
     subject: str = ""
     question: str = ""
     language: str = ""
+    articles: tuple[str, ...] = ()  # the article in focus (the last answer's first source)
 
     def __bool__(self) -> bool:
         return bool(self.question)
@@ -104,6 +113,7 @@ class Resolved:
     asked: str
     searched: str
     memory: Memory
+    follows: bool = False  # about the article in focus: its search prefers that article
 
     @property
     def rewritten(self) -> bool:
@@ -120,20 +130,35 @@ def resolve(question: str, language: str, memory: Memory | None = None) -> Resol
         rewrite = _rewrite_zh if language == "zh" else _rewrite_en
         rewritten = rewrite(text, memory)
     if rewritten is None:
-        return Resolved(text, text, Memory(subject_of(text, language), text, language))
+        follows = bool(memory.articles) and not names(text, language)
+        articles = memory.articles if follows else ()
+        fresh = Memory(subject_of(text, language), text, language, articles)
+        return Resolved(text, text, fresh, follows)
     searched, subject = rewritten
-    return Resolved(text, searched, Memory(subject, searched, language))
+    follows = subject == memory.subject  # not when it moves to another thing
+    articles = memory.articles if follows else ()
+    return Resolved(text, searched, Memory(subject, searched, language, articles), follows)
 
 
-def replay(questions: Iterable[str], language_of: object) -> Memory:
+def names(question: str, language: str) -> bool:
+    """Does the question name something of its own: a person, place, organisation or title,
+    a Chinese compound of four characters or more ("大兴烟草公司", "秀水河子", which jieba
+    does not always tag as names), Chinese words in an English question?"""
+    if language == "zh":
+        return bool(_zh_names(question)) or any(len(run) >= 4 for run, _ in _noun_runs(question))
+    return _names(question) or bool(_HAN.search(question))
+
+
+def replay(questions: Iterable[str], language_of: object, articles: tuple[str, ...] = ()) -> Memory:
     """The memory after ``questions`` (the user turns of a chat history, oldest first);
-    ``language_of`` tells each question's language (qa.answer.detect_language)."""
+    ``language_of`` tells each question's language (qa.answer.detect_language); ``articles``
+    is the article in focus after the last of them (where the last answer came from)."""
     memory = Memory()
     for q in questions:
         if not q.strip():
             continue
         memory = resolve(q, language_of(q), memory).memory  # type: ignore[operator]
-    return memory
+    return replace(memory, articles=articles) if memory else memory
 
 
 def subject_of(question: str, language: str) -> str:
@@ -269,11 +294,9 @@ def _zh_names(text: str) -> list[str]:
     return titles + [w for w, flag in _posseg(text) if _ZH_NAME.match(flag) and len(w) > 1]
 
 
-def _zh_subject(text: str) -> str:
-    """The first run of nouns that holds a name, else the first run of nouns (two
-    characters or more): "锦州电炉厂" in "锦州电炉厂1965年试制成功了什么电炉？"."""
-    runs: list[str] = []
-    named: list[bool] = []
+def _noun_runs(text: str) -> list[tuple[str, bool]]:
+    """The runs of nouns in a Chinese question, each with whether it holds a name."""
+    runs: list[tuple[str, bool]] = []
     current: list[str] = []
     has_name = False
     for word, flag in (*_posseg(text), ("", "x")):
@@ -282,10 +305,16 @@ def _zh_subject(text: str) -> str:
             has_name = has_name or bool(_ZH_NAME.match(flag))
             continue
         if current:
-            runs.append("".join(current))
-            named.append(has_name)
+            runs.append(("".join(current), has_name))
         current, has_name = [], False
-    for run, name in zip(runs, named, strict=True):
+    return runs
+
+
+def _zh_subject(text: str) -> str:
+    """The first run of nouns that holds a name, else the first run of nouns (two
+    characters or more): "锦州电炉厂" in "锦州电炉厂1965年试制成功了什么电炉？"."""
+    runs = _noun_runs(text)
+    for run, name in runs:
         if name and len(run) > 1:
             return run
-    return next((r for r in runs if len(r) > 1), "")
+    return next((r for r, _ in runs if len(r) > 1), "")

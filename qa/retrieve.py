@@ -55,6 +55,12 @@ TRANSLATED_OWN = 0.0
 # brings its fused score back to the same scale (English questions about the bilingual seeds
 # lost their passages to untranslated ones without it).
 CROSS_SCALE = 0.7
+# A follow-up question (qa/dialogue.py) prefers the passages of the article in focus: they join
+# the candidates (the FOCUS_DEPTH nearest of each list, standardised like the rest of it) and
+# their fused score gains FOCUS, chosen on the dev half of the dialogue set
+# (docs/benchmarks.md, "Follow-up questions").
+FOCUS = 2.0
+FOCUS_DEPTH = 20
 
 
 class _Dated(Protocol):
@@ -120,13 +126,18 @@ class Retriever:
         depth: int = 50,
         query_vector: Vectors | None = None,
         translation: Translation | None = None,
+        focus: Sequence[str] = (),
     ) -> list[Scored]:
         """Top ``k`` passages. ``mode``: hybrid, dense or lexical; ``sides`` limits the sides
         searched (as if only those sides were indexed). Sides in the other language are also
         searched with the language-centred question, which ranks passages lacking the asker's
-        side (see the module docstring)."""
+        side (see the module docstring). Passages of the ``focus`` articles (a follow-up's
+        article in focus) are preferred."""
         filters = filters or Filters()
+        if filters.article_id:
+            focus = ()
         lists: dict[tuple[str, str], list[tuple[str, float]]] = {}
+        extra: dict[tuple[str, str], list[tuple[str, float]]] = {}
         if mode in ("hybrid", "dense"):
             qv = (
                 self.embedder.embed_queries([question])[0]
@@ -147,6 +158,18 @@ class Retriever:
                 )
                 for (kind, _), hits in zip(queries, per_query, strict=True):
                     lists[(kind, side)] = [(h.passage_id, h.score) for h in hits]
+                for article in focus:
+                    per_article = self.vectors.search_many(
+                        [vector for _, vector in queries],
+                        FOCUS_DEPTH,
+                        side=side,
+                        date_from=filters.date_from,
+                        date_to=filters.date_to,
+                        article_id=article,
+                    )
+                    for (kind, _), hits in zip(queries, per_article, strict=True):
+                        more = [(h.passage_id, h.score) for h in hits]
+                        extra.setdefault((kind, side), []).extend(more)
         if mode in ("hybrid", "lexical"):
             query = " ".join([question, *self.glossary.expand(question)])
             for side, found in self.lexical.search(query, depth * 2, sides).items():
@@ -156,16 +179,16 @@ class Retriever:
                     translation.weights, translation.side, depth * 2
                 )
         alpha = {"hybrid": ALPHA, "dense": 1.0, "lexical": 0.0}[mode]
-        z = {key: _zscores(ranked) for key, ranked in lists.items()}
+        z = {key: _zscores(ranked, extra.get(key, ())) for key, ranked in lists.items()}
         floor = {key: min(v.values(), default=0.0) for key, v in z.items()}
         raw: dict[str, dict[str, float]] = {"dense": {}, "lexical": {}}
-        for (kind, _), ranked in lists.items():
+        for (kind, side), ranked in lists.items():
             if kind not in raw:
                 continue  # the centred search only ranks; reported cosines stay raw
             best = raw[kind]
-            for pid, score in ranked:
+            for pid, score in [*ranked, *extra.get((kind, side), ())]:
                 best[pid] = max(best.get(pid, 0.0), score)
-        candidates = sorted({pid for ranked in lists.values() for pid, _ in ranked})
+        candidates = sorted({pid for standardised in z.values() for pid in standardised})
         other = "zh" if language == "en" else "en"
         ranked_all: list[tuple[float, str, float]] = []  # (fused, passage id, dense z)
         for pid in candidates:
@@ -192,6 +215,8 @@ class Retriever:
                 fused = CROSS_SCALE * (
                     dense + CROSS_LEXICAL * lexical + TRANSLATED * part("translated", same)
                 )
+            if f.article_id in focus:
+                fused += FOCUS
             ranked_all.append((fused, pid, part(ranked_by, same)))
         ranked_all.sort(key=lambda t: (-t[0], t[1]))
         top = ranked_all[:k]
@@ -209,10 +234,16 @@ class Retriever:
         ]
 
 
-def _zscores(hits: list[tuple[str, float]]) -> dict[str, float]:
+def _zscores(
+    hits: list[tuple[str, float]], extra: Sequence[tuple[str, float]] = ()
+) -> dict[str, float]:
+    """Each hit's score standardised over ``hits``; ``extra`` hits (searched apart) are
+    standardised with the same mean and spread, so they rank among the others."""
     if not hits:
         return {}
     values = np.array([s for _, s in hits], dtype=np.float64)
     std = float(values.std()) or 1.0
     mean = float(values.mean())
-    return {pid: (s - mean) / std for pid, s in hits}
+    z = {pid: (s - mean) / std for pid, s in extra}
+    z.update((pid, (s - mean) / std) for pid, s in hits)
+    return z

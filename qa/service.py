@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -80,6 +80,13 @@ def clean_question(question: str) -> str:
 def asked(question: str) -> str:
     """What a question asks: its markup left out (a hostile ``<img>`` is not asked about)."""
     return " ".join(_TAG.sub(" ", question).split()) or question
+
+
+def focus_of(answer: Answer) -> tuple[str, ...]:
+    """The article a conversation is about after ``answer``: the one of its first source
+    (cited, or shown as related when the archive did not say)."""
+    shown = answer.citations or answer.related
+    return (shown[0].article_id,) if shown else ()
 
 
 def clean_date(value: str | None, *, end: bool = False) -> str | None:
@@ -183,6 +190,7 @@ class Assistant:
         date_to: str | None = None,
         article_id: str | None = None,
         query_vector: Vectors | None = None,
+        focus: tuple[str, ...] = (),
     ) -> Considered:
         """Everything the answer is decided from, before deciding."""
         text = clean_question(question)
@@ -202,6 +210,7 @@ class Assistant:
             filters=Filters(date_from, date_to, article_id),
             query_vector=query_vector,
             translation=translation,
+            focus=focus,
         )
         hits = met_first(analysis, hits)
         meaning = self.sentence_meaning(query_vector, lang, hits[:SENTENCE_PASSAGES])
@@ -224,6 +233,7 @@ class Assistant:
         date_to: str | None = None,
         article_id: str | None = None,
         query_vector: Vectors | None = None,
+        focus: tuple[str, ...] = (),
     ) -> Answer:
         considered = self.consider(
             question,
@@ -232,6 +242,7 @@ class Assistant:
             date_to=date_to,
             article_id=article_id,
             query_vector=query_vector,
+            focus=focus,
         )
         return self.answer(considered)
 
@@ -246,8 +257,9 @@ class Assistant:
         query_vector: Vectors | None = None,
     ) -> tuple[Resolved, Answer]:
         """A turn of a conversation: the question read with the conversation's ``memory``
-        (a follow-up is rewritten: qa/dialogue.py), then answered. The resolved turn holds
-        what was searched and the memory after it."""
+        (a follow-up is rewritten and prefers the article in focus: qa/dialogue.py), then
+        answered. The resolved turn holds what was searched and the memory after it, whose
+        article in focus is the one of the answer's first source."""
         text = clean_question(question)
         resolved = resolve(text, detect_language(text), memory)
         if resolved.rewritten:
@@ -258,8 +270,10 @@ class Assistant:
             date_from=date_from,
             date_to=date_to,
             query_vector=query_vector,
+            focus=resolved.memory.articles if resolved.follows else (),
         )
-        return resolved, answer
+        after = replace(resolved.memory, articles=focus_of(answer))
+        return replace(resolved, memory=after), answer
 
     def timeline(self, answer: Answer) -> Timeline | None:
         """When the archive speaks of what ``answer``'s question asks, over all dates, with

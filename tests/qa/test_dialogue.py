@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from index.embedder import Embedder
 from index.settings import Settings
 from qa.answer import detect_language
-from qa.dialogue import Memory, replay, resolve, subject_of
+from qa.dialogue import Memory, names, replay, resolve, subject_of
 from qa.service import Assistant
 from tests.conftest import ROOT
 
@@ -136,3 +137,53 @@ def test_chat_in_the_terminal_keeps_the_conversation(month_data: Path) -> None:
     assert searched == ["Searching: What did the Jinzhou Electric Furnace Factory make in 1961?"]
     assert "(new topic / 新话题)" in out.stdout
     assert "vacuum induction" in out.stdout.split("(new topic")[0]
+
+
+def test_a_follow_up_that_names_nothing_is_about_the_article_in_focus() -> None:
+    first = resolve(FIRST_EN, "en").memory
+    memory = replace(first, articles=("001_46162b52d6e248d1",))
+    assert resolve("How many workers were there?", "en", memory).follows
+    assert resolve("What else did it make?", "en", memory).follows  # rewritten, same subject
+    # a question that names its own subject, or another thing, leaves the article
+    assert not resolve("Who founded Xin Dazhong?", "en", memory).follows
+    assert not resolve("How about the quartz glass factory?", "en", memory).follows
+    assert not resolve("新大众报印多少份？", "zh", memory).follows  # another language
+    assert not resolve("How many workers were there?", "en", first).follows  # no article yet
+    assert names("Who founded Xin Dazhong?", "en") and names("人民日报是哪一天创刊的？", "zh")
+    assert not names("How many turns of the rope does it take?", "en")
+    assert not names("现在有多少人复工了？", "zh")
+
+
+@pytest.mark.parametrize(
+    ("turns", "fact"),
+    [
+        (
+            (
+                "Who invented the new windlass in Dongjiangwu village?",
+                "How many turns of the rope does it take to bring the water up?",
+            ),
+            "三遭半",
+        ),
+        (
+            (
+                "What title did the 1966 Northeast experience-exchange meeting say Jinzhou "
+                "deserved?",
+                "Who called that meeting?",
+            ),
+            "东北局",
+        ),
+    ],
+)
+def test_a_follow_up_is_answered_from_the_article_in_focus(
+    assistant: Assistant, turns: tuple[str, str], fact: str
+) -> None:
+    """Dialogues en-13 and en-05 of the dev half: the second turn is not rewritten (it names
+    nothing to replace), yet it is about the first answer's article."""
+    before, first = assistant.converse(turns[0])
+    assert before.memory.articles == (first.citations[0].article_id,)
+    resolved, answer = assistant.converse(turns[1], before.memory)
+    assert resolved.follows and not resolved.rewritten
+    top = (answer.citations or answer.related)[0]
+    assert fact in top.text["zh"], answer.answer
+    alone = assistant.ask(turns[1])
+    assert fact not in (alone.citations or alone.related)[0].text["zh"]
