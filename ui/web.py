@@ -138,16 +138,22 @@ def message_text(message: dict[str, Any]) -> str:
 SEARCHING = {"en": "Searching: ", "zh": "检索："}
 
 
-def memory_of(history: list[dict[str, Any]]) -> Memory:
-    """The conversation's memory, rebuilt from the user turns since the last "New topic"."""
+def memory_of(history: list[dict[str, Any]], log: list[dict[str, Any]] | None = None) -> Memory:
+    """The conversation's memory, rebuilt from the user turns since the last "New topic"; the
+    article in focus is that of the last answer in ``log`` when it answered the last of them."""
     questions: list[str] = []
     for message in history or []:
         text = message_text(message)
         if message.get("role") == "assistant" and text == NEW_TOPIC:
             questions = []
         elif message.get("role") == "user":
-            questions.append(text)
-    return replay(questions, detect_language)
+            questions.append(html.unescape(text))  # said() escaped it
+    last = (log or [{}])[-1]
+    articles: tuple[str, ...] = ()
+    if questions and last.get("asked") == questions[-1]:
+        shown = last.get("citations") or last.get("related") or []
+        articles = (str(shown[0]["article_id"]),) if shown else ()
+    return replay(questions, detect_language, articles)
 
 
 def share_link(base_url: str, question: str) -> str:
@@ -234,7 +240,7 @@ def build_app(assistant: Assistant, auth: tuple[str, str] | None = None) -> Any:
         try:
             resolved, answer = assistant.converse(
                 question,
-                memory_of(history),
+                memory_of(history, log),
                 date_from=date_from.strip() or None,
                 date_to=date_to.strip() or None,
             )
@@ -250,7 +256,7 @@ def build_app(assistant: Assistant, auth: tuple[str, str] | None = None) -> Any:
             ]
             return history, panel, question, log, "", "", groups
         searched = resolved.searched if resolved.rewritten else ""
-        log.append(answer.to_dict())
+        log.append({**answer.to_dict(), "asked": resolved.asked})
         turn = len(log)
         history += [
             said("user", resolved.asked),

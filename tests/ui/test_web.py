@@ -391,5 +391,13 @@ def test_the_chat_memory_is_rebuilt_from_the_history_and_a_new_topic_empties_it(
     history = [said("user", first), said("assistant", "… [1]")]
     assert memory_of(history).subject == "the Jinzhou Electric Furnace Factory"
     assert not memory_of([*history, said("assistant", NEW_TOPIC)])
+    # the article in focus is the last answer's, when that answer is the last question's
+    log = [{"asked": first, "citations": [{"article_id": "a1"}], "related": []}]
+    assert memory_of(history, log).articles == ("a1",)
+    assert not memory_of([*history, said("user", "Who ran it?")], log).articles
+    assert not memory_of([*history, said("assistant", NEW_TOPIC)], log)
+    hostile = "What did <b>Xin Dazhong</b> & co print?"
+    log = [{"asked": hostile, "citations": [], "related": [{"article_id": "a2"}]}]
+    assert memory_of([said("user", hostile)], log).articles == ("a2",)
     text = answer_text(Answer("q", "zh", True, "答 [1]", []), searched="锦州电炉厂还生产了什么？")
     assert text.startswith("检索：锦州电炉厂还生产了什么？")
