@@ -328,6 +328,8 @@ def build_app(assistant: Assistant, auth: tuple[str, str] | None = None) -> Any:
                     render_markdown=False,
                     height=420,
                     buttons=["copy", "copy_all"],
+                    # "New topic" is a line of its own, not the end of the answer before it.
+                    group_consecutive_messages=False,
                 )
                 with gr.Row(equal_height=False):
                     box = gr.Textbox(

@@ -297,6 +297,8 @@ def test_a_follow_up_is_searched_with_the_conversation_and_new_topic_ends_it(
     page.screenshot(path=str(ARTIFACTS / "follow-up-desktop.png"), full_page=True)
     page.get_by_role("button", name="New topic / 新话题").click()
     page.get_by_text("— New topic / 新话题 —").first.wait_for(timeout=30_000)
+    line = page.locator(".message-row", has_text="— New topic / 新话题 —").last
+    assert "vacuum induction" not in line.inner_text()  # a message of its own
     box.fill("What did it make in 1961?")
     box.press("Enter")
     page.wait_for_function(
