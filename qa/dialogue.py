@@ -10,9 +10,16 @@ resolved, in English and Chinese:
   它 / 他 / 她 / 他们 / 该厂 / 这家工厂 / 其 -> replaced by the thing in focus. A Chinese question
   with no subject of its own ("还生产了什么？") gets the thing in focus in front.
 - **another time**: "And in 1966?", "What about 1961?", "那一九六〇年呢？" -> the last question with
-  its year (or date) replaced, or with the new one added.
+  its year (or date) replaced, or with the new one added; a time in words is read against the
+  year asked about ("And at the end of that same year?" after "… in early 1961?" -> "… at the
+  end of 1961?"; "the following year" -> 1962).
 - **another thing**: "How about the quartz glass factory?", "What about Xingtai?", "石英玻璃厂呢？"
-  -> the last question with its thing in focus replaced.
+  -> the last question with its thing in focus replaced; "And with the old one?" -> the last
+  question with that phrase added.
+
+"该厂" / "该矿" stand for the factory or mine the last question named ("锦州的无线电厂"); after a
+who-question, "he" / "他" is the person the answer gave, which the memory does not hold: the
+question is left as it is and follows the article in focus.
 
 A question that names its own subject stands alone and is never rewritten, pronouns or not
 ("When did Lin Biao send his secretary to the villages?"). The memory is a value: the web chat
@@ -73,9 +80,21 @@ _ZH_NAME = re.compile(r"^(?:nr|nrfg|nrt|ns|nt|nz|j)$")
 # --- other times -------------------------------------------------------------------------
 
 _EN_YEAR = re.compile(
-    r"\b(?:in|during|by|of|for)\s+(?:(?:January|February|March|April|May|June|July|August|"
-    r"September|October|November|December)\s+)?(?:1[89]\d\d|20\d\d)\b|\b(?:1[89]\d\d|20\d\d)\b"
+    r"\b(?:(?:in|during|by|of|for|at)\s+)?(?:(?:early|late|mid-?|the\s+(?:end|beginning|start|"
+    r"middle)\s+of)\s+)?(?:(?:January|February|March|April|May|June|July|August|September|"
+    r"October|November|December)\s+)?(?:1[89]\d\d|20\d\d)\b"
 )
+# A time said in words, relative to the year asked about before: "at the end of that same
+# year", "the following year", "two years later", "in the past", "now".
+_EN_WHEN = re.compile(
+    r"(?:(?:at|by|in|towards?)\s+the\s+(?:end|beginning|start|middle)\s+of\s+)?"
+    r"(?:(?:in\s+)?(?:that|the)\s+(?:same\s+)?year|(?:the\s+)?(?:next|following|previous)\s+year|"
+    r"(?:a|one|two|three|\d)\s+years?\s+(?:later|earlier|before)|the\s+year\s+(?:after|before)|"
+    r"later(?:\s+on)?|earlier|afterwards|now|today|at\s+first|in\s+the\s+past|before\s+that|"
+    r"after\s+that|before\s+the\s+war|after\s+the\s+war)",
+    re.IGNORECASE,
+)
+_EN_NUMBER = {"a": 1, "one": 1, "two": 2, "three": 3}
 _ZH_TIME = re.compile(
     r"(?:[〇零一二三四五六七八九十\d]{2,4}|同一|这一|那一|当)年(?:[一二三四五六七八九十\d]{1,2}月)?"
     r"[初底末中]?"
@@ -190,8 +209,12 @@ def _rewrite_en(text: str, memory: Memory) -> Rewrite | None:
     m = _EN_ELLIPSIS.match(text)
     if m:
         x = (m.group("x") or m.group("y") or "").strip(" ?.!")
-        if _EN_YEAR.fullmatch(x) or re.fullmatch(r"(?:in|during|by)\s+\S+", x, re.IGNORECASE):
+        if _EN_YEAR.fullmatch(x) or _EN_WHEN.fullmatch(x):
             return _with_time_en(memory.question, x), subject
+        prep = re.match(r"(with|without|for|from|to|on|under|at|in|by|after|before)\s", x, re.I)
+        if prep and _short_phrase(x):
+            # "And with the old one?", "And in Xiaoli village?": the same question, that way
+            return _with_phrase(memory.question, subject, x, prep.group(1)), subject
         if re.match(r"(?:how|what|who|where|when|which|why)\b", x, re.IGNORECASE):
             # "And how many members?": the same thing, another question about it
             return f"{x[0].upper()}{x[1:]} ({subject})?" if subject else x, subject
@@ -223,16 +246,60 @@ def _short_phrase(x: str) -> bool:
     """Is ``x`` a noun phrase ("And the quartz glass factory?"), not a sentence?"""
     words = x.split()
     verbs = {"is", "was", "were", "are", "did", "does", "do", "has", "have", "had", "can"}
-    return 0 < len(words) <= 6 and not any(w.lower() in verbs for w in words)
+    return 0 < len(words) <= 10 and not any(w.lower() in verbs for w in words)
 
 
 def _with_time_en(question: str, when: str) -> str:
+    """The last question at another time: its time replaced by ``when`` (a year, or words
+    relative to the year it asked about), or ``when`` added."""
     when = when.strip(" ?.!")
-    if not re.match(r"(?:in|during|by|on|of)\b", when, re.IGNORECASE):
+    asked = _EN_YEAR.search(question)
+    year = re.sub(r"\D", "", asked.group(0))[-4:] if asked else ""
+    if year and _EN_WHEN.fullmatch(when):
+        when = _relative_year(when, int(year))
+    if not re.match(
+        r"(?:in|during|by|on|of|at|to|the|a|one|two|three|\d|later|earlier|"
+        r"afterwards|now|today|before|after)\b",
+        when,
+        re.IGNORECASE,
+    ):
         when = f"in {when}"
-    if _EN_YEAR.search(question):
-        return _EN_YEAR.sub(when, question, count=1)
+    if asked:
+        return question[: asked.start()] + when + question[asked.end() :]
     return re.sub(r"\s*([?.!]*)$", lambda m: f" {when}{m.group(1) or '?'}", question, count=1)
+
+
+def _relative_year(when: str, year: int) -> str:
+    """ "at the end of that same year" after 1961 -> "at the end of 1961"; "the following
+    year" -> "in 1962"; "two years later" -> "in 1963"; other words stay as they are."""
+    if re.search(r"\b(?:that|the)\s+(?:same\s+)?year\b", when, re.IGNORECASE) and not re.search(
+        r"next|following|previous|after|before", when, re.IGNORECASE
+    ):
+        out = re.sub(r"(?:in\s+)?(?:that|the)\s+(?:same\s+)?year", str(year), when, flags=re.I)
+        return out if re.match(r"(?:at|by|in|towards?)\b", out, re.IGNORECASE) else f"in {out}"
+    shift = 0
+    if re.search(r"next|following|year after", when, re.IGNORECASE):
+        shift = 1
+    elif re.search(r"previous|year before", when, re.IGNORECASE):
+        shift = -1
+    else:
+        m = re.match(r"(a|one|two|three|\d)\s+years?\s+(later|earlier|before)", when, re.I)
+        if m:
+            n = _EN_NUMBER.get(m.group(1).lower()) or int(m.group(1))
+            shift = n if m.group(2).lower() == "later" else -n
+    return f"in {year + shift}" if shift else when
+
+
+def _with_phrase(question: str, subject: str, phrase: str, prep: str) -> str:
+    """The last question with ``phrase`` ("with the old one") in place of its own phrase
+    with the same preposition about the thing in focus, or added at its end."""
+    phrase = phrase.strip(" ?.!")
+    own = (
+        re.search(rf"\b{prep}\s+{re.escape(subject)}", question, re.IGNORECASE) if subject else None
+    )
+    if own:
+        return question[: own.start()] + phrase + question[own.end() :]
+    return re.sub(r"\s*([?.!]*)$", lambda m: f" {phrase}{m.group(1) or '?'}", question, count=1)
 
 
 def _with_subject(question: str, subject: str, new: str) -> str:
@@ -259,11 +326,50 @@ def _rewrite_zh(text: str, memory: Memory) -> Rewrite | None:
         return None  # it names its own subject: it stands alone
     if subject and starts and text.startswith(("这些", "那些")):
         return subject + "的" + text[2:], subject
-    if subject and _ZH_PRONOUN.search(text):
-        return _ZH_PRONOUN.sub(subject, text, count=1), subject
+    pronoun = _ZH_PRONOUN.search(text)
+    if pronoun and pronoun.group(0) in _ZH_PERSONS and _asks_who(memory.question):
+        return None  # "谁被选为董事长？" then "他是哪里的资本家？": he is the answer, not a subject
+    if subject and pronoun:
+        referent = _zh_referent(memory.question, subject, pronoun.group(0))
+        return text[: pronoun.start()] + referent + text[pronoun.end() :], referent
     if subject and not _zh_subject(text) and re.match(r"^(?:还|又|也|都|后来|当时)", text):
         return subject + text, subject
     return None
+
+
+_ZH_PERSONS = frozenset({"他", "她", "他们", "她们"})
+
+
+def _asks_who(question: str) -> bool:
+    return bool(re.search(r"谁|哪位|什么人|\b[Ww]ho\b", question))
+
+
+def _zh_referent(question: str, subject: str, pronoun: str) -> str:
+    """What "该厂" or "这个矿" stands for: the last question's noun ending in 厂 or 矿, with the
+    nouns (and 的) before it and the place named just before those ("锦州的无线电厂", "济源磕井
+    煤矿"); else the thing in focus."""
+    head = re.search(r"[厂矿报社校军部会局]$", pronoun)
+    words = _posseg(question)
+    ends = [
+        i
+        for i, (w, flag) in enumerate(words)
+        if head and w.endswith(head.group(0)) and _ZH_NOUN.match(flag)
+    ]
+    if not ends:
+        return subject
+    start = ends[0]
+    while start > 0 and (_ZH_NOUN.match(words[start - 1][1]) or words[start - 1][0] == "的"):
+        start -= 1
+    span = [w for w, _ in words[start : ends[0] + 1]]
+    while span and span[0] == "的":
+        span = span[1:]
+    found = "".join(span)
+    at, there = question.find(subject), question.find(found)
+    if subject and subject not in found and 0 <= at < there:
+        between = _ZH_WHEN.sub("", question[at + len(subject) : there])  # not "原来"
+        if len(between) <= 3:
+            found = subject + between + found
+    return found if 1 < len(found) <= 12 else subject
 
 
 def _with_time_zh(question: str, when: str) -> str:

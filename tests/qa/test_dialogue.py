@@ -54,6 +54,31 @@ def _after(first: str, follow_up: str) -> str:
         (FIRST_ZH, "石英玻璃厂呢？", "石英玻璃厂1965年试制成功了什么电炉？"),
         (FIRST_ZH, "还生产了什么？", "锦州电炉厂还生产了什么？"),
         (FIRST_ZH, "该厂有多少工人？", "锦州电炉厂有多少工人？"),
+        # times in words, relative to the year asked about (dev dialogue en-01)
+        (
+            "What did the Jinzhou Electric Furnace Factory manage to build in early 1961?",
+            "And at the end of that same year?",
+            "What did the Jinzhou Electric Furnace Factory manage to build at the end of 1961?",
+        ),
+        (
+            FIRST_EN,
+            "And the following year?",
+            "What did the Jinzhou Electric Furnace Factory trial-produce in 1966?",
+        ),
+        # the same question, another way (en-13)
+        (
+            "How many turns of the rope does it take to bring the water up?",
+            "And with the old one?",
+            "How many turns of the rope does it take to bring the water up with the old one?",
+        ),
+        # 该厂 is the factory the last question named, with its place (zh-03)
+        (
+            "一九六〇年锦州的无线电厂是由什么合并起来的？",
+            "该厂职工一定要造什么？",
+            "锦州的无线电厂职工一定要造什么？",
+        ),
+        # after "who?", "he" is the answer, not a subject to put in (zh-11)
+        ("谁被选为董事长？", "他是哪里的资本家？", "他是哪里的资本家？"),
     ],
 )
 def test_follow_ups_are_read_with_the_conversation(
