@@ -82,7 +82,8 @@ _ZH_NAME = re.compile(r"^(?:nr|nrfg|nrt|ns|nt|nz|j)$")
 _EN_YEAR = re.compile(
     r"\b(?:(?:in|during|by|of|for|at)\s+)?(?:(?:early|late|mid-?|the\s+(?:end|beginning|start|"
     r"middle)\s+of)\s+)?(?:(?:January|February|March|April|May|June|July|August|September|"
-    r"October|November|December)\s+)?(?:1[89]\d\d|20\d\d)\b"
+    r"October|November|December)\s+)?(?:1[89]\d\d|20\d\d)\b|\b(?:this|last|next)\s+year\b",
+    re.IGNORECASE,
 )
 # A time said in words, relative to the year asked about before: "at the end of that same
 # year", "the following year", "two years later", "in the past", "now".
@@ -90,6 +91,7 @@ _EN_WHEN = re.compile(
     r"(?:(?:at|by|in|towards?)\s+the\s+(?:end|beginning|start|middle)\s+of\s+)?"
     r"(?:(?:in\s+)?(?:that|the)\s+(?:same\s+)?year|(?:the\s+)?(?:next|following|previous)\s+year|"
     r"(?:a|one|two|three|\d)\s+years?\s+(?:later|earlier|before)|the\s+year\s+(?:after|before)|"
+    r"(?:this|last|next)\s+year|"
     r"later(?:\s+on)?|earlier|afterwards|now|today|at\s+first|in\s+the\s+past|before\s+that|"
     r"after\s+that|before\s+the\s+war|after\s+the\s+war)",
     re.IGNORECASE,
@@ -219,6 +221,9 @@ def _rewrite_en(text: str, memory: Memory) -> Rewrite | None:
             # "And how many members?": the same thing, another question about it
             return f"{x[0].upper()}{x[1:]} ({subject})?" if subject else x, subject
         if m.group("x") or _short_phrase(x):
+            kin = _kin_en(memory.question, subject, x)
+            if kin:  # "And the vice-chairman?" after "Who was elected chairman of …?"
+                return kin, subject
             return _with_subject(memory.question, subject, x), x
     pronoun = _EN_PRONOUN.search(text)
     if _names(text) or (pronoun and _EN_THE.search(text[: pronoun.start()])):
@@ -259,7 +264,7 @@ def _with_time_en(question: str, when: str) -> str:
         when = _relative_year(when, int(year))
     if not re.match(
         r"(?:in|during|by|on|of|at|to|the|a|one|two|three|\d|later|earlier|"
-        r"afterwards|now|today|before|after)\b",
+        r"afterwards|now|today|before|after|this|last|next)\b",
         when,
         re.IGNORECASE,
     ):
@@ -302,6 +307,35 @@ def _with_phrase(question: str, subject: str, phrase: str, prep: str) -> str:
     return re.sub(r"\s*([?.!]*)$", lambda m: f" {phrase}{m.group(1) or '?'}", question, count=1)
 
 
+def _kin_en(question: str, subject: str, x: str) -> str:
+    """The last question with one of its words (not of the thing in focus) replaced by ``x``
+    when ``x`` is that word made more specific: "chairman" -> "vice-chairman", "members" ->
+    "women members"; else ""."""
+    words = x.strip(" ?.!").split()
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    if not 1 <= len(words) <= 3:
+        return ""
+    head = words[-1].lower()
+    outside = question.replace(subject, " " * len(subject)) if subject else question
+    for m in re.finditer(r"[A-Za-z][\w\-]*", outside):
+        word = m.group(0).lower()
+        if len(word) >= 4 and word != head and re.search(rf"(?:^|-){re.escape(word)}$", head):
+            return question[: m.start()] + " ".join(words) + question[m.end() :]
+        if len(word) >= 4 and word == head and len(words) > 1:
+            return question[: m.start()] + " ".join(words) + question[m.end() :]
+    return ""
+
+
+def _kin_zh(question: str, x: str) -> str:
+    """The same for Chinese: "主席" in the last question, "副主席呢？" -> "副主席"."""
+    for size in range(len(x) - 1, 1, -1):
+        at = question.find(x[-size:])
+        if at >= 0 and question[max(0, at - len(x) + size) : at + size] != x:
+            return question[:at] + x + question[at + size :]
+    return ""
+
+
 def _with_subject(question: str, subject: str, new: str) -> str:
     new = new.strip(" ?.!？。！")
     if subject and subject in question:
@@ -318,6 +352,9 @@ def _rewrite_zh(text: str, memory: Memory) -> Rewrite | None:
             return _with_time_zh(memory.question, x), subject
         if re.fullmatch(r"[〇零一二三四五六七八九十\d]{2,4}", x):
             return _with_time_zh(memory.question, x + "年"), subject
+        kin = _kin_zh(memory.question, x)
+        if kin:  # "那副主席呢？" after "谁当选为主席？"
+            return kin, subject
         if not _zh_subject(x):  # "最少呢？": the same thing, another side of it
             return memory.question.rstrip("？?。") + "，" + x + "？", subject
         return _with_subject(memory.question, subject, x), x
@@ -419,7 +456,11 @@ def _noun_runs(text: str) -> list[tuple[str, bool]]:
 def _zh_subject(text: str) -> str:
     """The first run of nouns that holds a name, else the first run of nouns (two
     characters or more): "锦州电炉厂" in "锦州电炉厂1965年试制成功了什么电炉？"."""
-    runs = _noun_runs(text)
+    runs = [
+        (run, name)
+        for run, name in _noun_runs(text)
+        if not any(_ZH_WHEN.fullmatch(run + end) for end in ("", "前", "后"))  # not 抗战(前)
+    ]
     for run, name in runs:
         if name and len(run) > 1:
             return run

@@ -8,7 +8,9 @@
 Each conversation is asked turn by turn with its memory (:meth:`Assistant.converse`); the
 figures are those of the single-question sets (qa/evaluate.py: recall@5, fact, answer rate)
 for the first turns and for the follow-ups, and, to show that the follow-ups need the
-conversation, for the follow-ups asked alone.
+conversation, for the follow-ups asked alone. A turn with ``"answerable": false`` (and no
+gold) is a follow-up the archive does not answer (``tests/qa/dialogue_nearmiss.jsonl``): its
+figure is the share answered anyway, ``false_answers``.
 """
 
 from __future__ import annotations
@@ -53,7 +55,14 @@ def read_dialogues(path: Path) -> list[Dialogue]:
             obj = json.loads(line)
             lang, split = str(obj.get("lang", "")), str(obj.get("split", ""))
             turns = tuple(
-                GoldQuestion(str(t["question"]), tuple(t["gold"]), True, lang, split)
+                GoldQuestion(
+                    str(t["question"]),
+                    tuple(t["gold"]),
+                    bool(t.get("answerable", True)),
+                    lang,
+                    split,
+                    str(t.get("kind", "")),
+                )
                 for t in obj["turns"]
             )
             if not turns:
@@ -103,5 +112,7 @@ def evaluate_dialogues(assistant: Assistant, path: Path, progress: bool = False)
 
 def _short(records: list[Record]) -> dict[str, Any]:
     m = metrics(records)
-    keep = ("questions", "recall@1", "recall@5", "fact", "answer_hit", "answer_rate")
+    keep = ["questions", "recall@1", "recall@5", "fact", "answer_hit", "answer_rate"]
+    if m["unanswerable"]:  # follow-ups the archive does not answer (dialogue_nearmiss.jsonl)
+        keep = ["questions", "answerable", "unanswerable", *keep[1:], "false_answers"]
     return {k: m[k] for k in keep}

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -76,6 +77,18 @@ def _after(first: str, follow_up: str) -> str:
             "一九六〇年锦州的无线电厂是由什么合并起来的？",
             "该厂职工一定要造什么？",
             "锦州的无线电厂职工一定要造什么？",
+        ),
+        # a word made more specific, and "this year" as the time to replace (near-miss dev)
+        (
+            "Who was elected chairman of the Xingtai workers' federation?",
+            "And the vice-chairman?",
+            "Who was elected vice-chairman of the Xingtai workers' federation?",
+        ),
+        ("谁当选为邢台职工联合会主席？", "那副主席呢？", "谁当选为邢台职工联合会副主席？"),
+        (
+            "How much salt was the Shandong Liberated Area expected to produce this year?",
+            "And in 1947?",
+            "How much salt was the Shandong Liberated Area expected to produce in 1947?",
         ),
         # after "who?", "he" is the answer, not a subject to put in (zh-11)
         ("谁被选为董事长？", "他是哪里的资本家？", "他是哪里的资本家？"),
@@ -212,3 +225,49 @@ def test_a_follow_up_is_answered_from_the_article_in_focus(
     assert fact in top.text["zh"], answer.answer
     alone = assistant.ask(turns[1])
     assert fact not in (alone.citations or alone.related)[0].text["zh"]
+
+
+def _eval(data: Path, name: str) -> dict[str, Any]:
+    out = subprocess.run(
+        [sys.executable, "-m", "ui", "eval", f"tests/qa/{name}", "--json", "--data-dir", str(data)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=900,
+    )
+    assert out.returncode == 0, out.stderr[-500:]
+    return dict(json.loads(out.stdout))
+
+
+def test_eval_reports_follow_ups_with_and_without_the_conversation(month_data: Path) -> None:
+    """`archive-qa eval` over the dialogue sets, with floors well under docs/benchmarks.md's
+    figures, so that a broken memory or focus fails."""
+    f = _eval(month_data, "dialogues.jsonl")
+    assert f["first turns"]["all"]["questions"] == 44
+    with_it, alone = f["follow-ups"], f["follow-ups asked alone"]
+    assert with_it["all"]["questions"] == alone["all"]["questions"] == 85
+    assert {"en/dev", "en/test", "zh/dev", "zh/test"} <= with_it.keys()
+    assert with_it["all"]["recall@5"] >= 0.75 > alone["all"]["recall@5"]
+    assert with_it["all"]["fact"] > alone["all"]["fact"]
+    assert f["follow-ups rewritten"] >= 45
+    near = _eval(month_data, "dialogue_nearmiss.jsonl")["follow-ups"]
+    assert near["all"]["unanswerable"] == 44 and near["all"]["false_answers"] <= 0.6
+
+
+def test_the_near_miss_dialogues_follow_the_dialogue_set() -> None:
+    """Each near-miss conversation starts as its dialogue does and ends with a follow-up the
+    archive does not answer, about an article of seeds/."""
+
+    def read(name: str) -> dict[str, Any]:
+        lines = (ROOT / "tests" / "qa" / name).read_text(encoding="utf-8").splitlines()
+        return {d["id"]: d for d in map(json.loads, filter(str.strip, lines))}
+
+    dialogues, near = read("dialogues.jsonl"), read("dialogue_nearmiss.jsonl")
+    assert len(near) == 44
+    articles = {p.stem for p in (ROOT / "seeds").rglob("*") if p.suffix in (".txt", ".md")}
+    for key, d in near.items():
+        original = dialogues[key.removesuffix("-u")]
+        assert d["turns"][0] == original["turns"][0] and d["split"] == original["split"]
+        last = d["turns"][-1]
+        assert last["answerable"] is False and last["gold"] == [], key
+        assert last["article"] in articles, key
