@@ -115,4 +115,4 @@ def _short(records: list[Record]) -> dict[str, Any]:
     keep = ["questions", "recall@1", "recall@5", "fact", "answer_hit", "answer_rate"]
     if m["unanswerable"]:  # follow-ups the archive does not answer (dialogue_nearmiss.jsonl)
         keep = ["questions", "answerable", "unanswerable", *keep[1:], "false_answers"]
-    return {k: m[k] for k in keep}
+    return {k: m[k] for k in keep if m[k] is not None}  # none of recall when none answerable
