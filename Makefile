@@ -32,6 +32,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/mypy bench  # apart: bench/index.py would clash with the index package
 
 test: install lint
 	$(BIN)/pytest

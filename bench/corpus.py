@@ -267,7 +267,7 @@ def main() -> None:
     print(
         f"{args.out_dir}: {s['articles']} articles {s['articles_by_kind']}, "
         f"{s['passages']} passages ({s['texts_to_embed']} texts to embed), "
-        f"{int(s['bytes']) / 1e6:.1f} MB, seed {s['seed']}"
+        f"{int(str(s['bytes'])) / 1e6:.1f} MB, seed {s['seed']}"
     )
     for key in ("paragraphs_per_article", "passage_chars_en", "passage_chars_zh"):
         d = s[key]

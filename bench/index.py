@@ -30,7 +30,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -330,7 +330,7 @@ def run_size(n: int, peer: bool, compare_texts: int | None) -> None:
     sample, share = _sample(texts, compare_texts)
     scope = "same texts" if share == 1 else f"random {share:.0%} of the texts"
     enc = _run_child(sys.executable, "encoder", str(sample))
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     first = ours["first"]
     ours_rate = passages / first["seconds"]
     # Passages per second of the comparison runs, scaled when they embed a sample.
@@ -426,13 +426,14 @@ def main() -> None:
         if mode == "corpus":  # for bench/query.py
             print(json.dumps(str(ensure_corpus(int(rest[0])))))
             return
-        fn = {
+        children: dict[str, Callable[..., Any]] = {
             "ours": child_ours,
             "outside": child_outside,
             "encoder": child_encoder,
             "st-default": child_st_default,
             "peer": child_peer,
-        }[mode]
+        }
+        fn = children[mode]
         print(json.dumps(fn(*(Path(r) if "/" in r else r for r in rest))))
         return
     setup()

@@ -132,7 +132,7 @@ def build_synthetic(n: int, real: int) -> dict[str, Any]:
     for name in COLLECTIONS.values():
         got = src.get_collection(name).get(include=["embeddings"])
         passages = catalog.passages([rid.split("|")[0] for rid in got["ids"]])
-        for rid, vec in zip(got["ids"], got["embeddings"], strict=True):
+        for rid, vec in zip(got["ids"], got["embeddings"] or [], strict=True):
             pid, side = rid.split("|")
             documents.append(passages[pid].text(side))
             vectors.append(vec)
