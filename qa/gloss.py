@@ -129,16 +129,33 @@ def _pinyin_name(pinyin: str) -> str:
     return "".join(syllables).title()
 
 
+# A sense longer than this reads as a definition, not a gloss ("dry measure for grain equal to
+# ten 升 or one-tenth of a 石" for 斗; "easy to get along with" for 好处, whose other reading
+# is "benefit"): a shorter one among the first few is preferred.
+_GLOSS_WORDS = 3
+_GLOSS_LOOK = 4
+
+
+def _brief(senses: Sequence[str]) -> str:
+    """The first of the first few senses short enough to read as a gloss, else the first."""
+    shorts = [_short(s) for s in senses]
+    return next((s for s in shorts[:_GLOSS_LOOK] if 0 < len(s.split()) <= _GLOSS_WORDS), shorts[0])
+
+
 def _fitting(entries: Sequence[Entry], hints: frozenset[str]) -> str:
-    """The first sense that uses one of the asker's words, else the first usable sense of
-    the first common (not proper-noun) entry."""
+    """The first short sense that uses one of the asker's words, else the first short usable
+    sense of the common (not proper-noun) entries (:func:`_brief`)."""
     common = [e for e in entries if not e.proper and _usable(e)] or list(entries)
     senses = [s for e in common for s in _usable(e)] or [s for e in common for s in e.senses]
+    if not senses:
+        return ""
     if hints:
         for sense in senses:
-            if any(k in hints for k in english_key(_short(sense)).split()):
-                return _short(sense)
-    return _short(senses[0]) if senses else ""
+            text = _short(sense)
+            fits = any(k in hints for k in english_key(text).split())
+            if fits and len(text.split()) <= _GLOSS_WORDS + 2:
+                return text
+    return _brief(senses)
 
 
 def _number(word: str) -> str | None:

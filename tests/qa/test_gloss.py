@@ -39,3 +39,11 @@ def test_hover_data(d: Dictionary) -> None:
     assert ws["华北"].gloss == "North China"
     assert d.hsk("工厂") == "HSK 5"
     assert all(w.text for w in words("，。《》", d))
+
+
+def test_a_gloss_is_a_word_not_a_definition(d: Dictionary) -> None:
+    """Short senses first: 好处 is "benefit" (not its rarer reading "easy to get along
+    with"), 斗 is not "dry measure for grain equal to ten 升 or one-tenth of a 石"."""
+    line = gloss("新辘轳的好处：新辘轳挂两个水斗，下去的空斗起下坠作用。", d)
+    assert "benefit" in line and "dry-measure" not in line
+    assert max(len(w.split("-")) for w in line.split()) <= 4, line
