@@ -2,7 +2,8 @@
 
 For a student who reads English better than Chinese: a quoted Chinese sentence is cut into
 words (jieba) and each word is given the dictionary's first fitting sense (the sense that uses
-one of the question's own words when there is one), numbers as digits (一九四六年 -> 1946,
+one of the question's own words when there is one; else the first of the first few senses
+short enough to read as a word, not a definition), numbers as digits (一九四六年 -> 1946,
 七百万 -> 7,000,000), names in pinyin (何思源 -> He Siyuan when the dictionary lacks them).
 :func:`words` gives each word's pinyin, senses and HSK level for the hover cards of the web
 pages.
