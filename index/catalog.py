@@ -48,7 +48,9 @@ CREATE TABLE IF NOT EXISTS sentence_vectors (
     PRIMARY KEY (passage_id, side)
 );
 CREATE INDEX IF NOT EXISTS sentence_vectors_article ON sentence_vectors (article_id);
+CREATE INDEX IF NOT EXISTS files_date ON files (json_extract(article, '$.date'));
 """
+_DATE = "json_extract(article, '$.date')"
 
 
 class CatalogError(RuntimeError):
@@ -198,6 +200,35 @@ class Catalog:
             pid: PassageFacts(aid, date or "", bool(en), bool(zh))
             for pid, aid, date, en, zh in rows
         }
+
+    # browsing ---------------------------------------------------------------------------
+    def periods(self, prefix: str = "") -> list[tuple[str, int]]:
+        """Articles per year (``prefix`` ""), per month of a year ("1946") or per day of a
+        month ("1946-05"), oldest first; undated articles count under "". Read off the date
+        index, not the articles."""
+        width = {0: 4, 4: 7, 7: 10}[len(prefix)]
+        where, args = (f"WHERE {_DATE} >= ? AND {_DATE} < ?", [prefix, prefix + "\uffff"])
+        if not prefix:
+            where, args = "", []
+        rows = self._reader().execute(
+            f"SELECT substr(coalesce({_DATE}, ''), 1, ?), count(*) FROM files {where} "
+            "GROUP BY 1 ORDER BY 1",
+            [width, *args],
+        )
+        return [(str(key), int(n)) for key, n in rows]
+
+    def articles_on(self, date: str, offset: int = 0, limit: int = 30) -> tuple[int, list[Article]]:
+        """How many articles ``date`` (YYYY-MM-DD, or "" for undated ones) has, and ``limit``
+        of them from ``offset``, by page then id."""
+        db = self._reader()
+        cond = f"coalesce({_DATE}, '') = ?"
+        (total,) = db.execute(f"SELECT count(*) FROM files WHERE {cond}", (date,)).fetchone()
+        rows = db.execute(
+            f"SELECT article FROM files WHERE {cond} ORDER BY "
+            "CAST(json_extract(article, '$.page') AS INTEGER), article_id LIMIT ? OFFSET ?",
+            (date, limit, offset),
+        )
+        return int(total), [Article.from_dict(json.loads(r[0])) for r in rows]
 
     def iter_passages(self) -> Iterator[Passage]:
         for (data,) in self._db.execute("SELECT data FROM passages ORDER BY article_id, ord"):

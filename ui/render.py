@@ -58,11 +58,11 @@ def passage_link(pid: str) -> str:
     return "/passage/" + quote(pid, safe="")
 
 
-def citation_text(title: str, date: str, page: str, pid: str) -> str:
-    """A standard citation: newspaper, date, page, title, passage id."""
+def citation_text(title: str, date: str, page: str, pid: str, kind: str = "Passage") -> str:
+    """A standard citation: newspaper, date, page, title, passage (or article) id."""
     title = title.strip()
     end = "" if title.endswith((".", "?", "!", "。", "？", "！")) else "."
-    return f"{NEWSPAPER}, {date}, p. {page or '?'}. \u201c{title}{end}\u201d Passage {pid}."
+    return f"{NEWSPAPER}, {date}, p. {page or '?'}. \u201c{title}{end}\u201d {kind} {pid}."
 
 
 # Senses shown on a word card.
@@ -247,10 +247,15 @@ def sources_panel(groups: list[str]) -> str:
 
 
 def passage_page(
-    article: Article, passages: list[Passage], pid: str, dictionary: Dictionary | None = None
+    article: Article,
+    passages: list[Passage],
+    pid: str | None,
+    dictionary: Dictionary | None = None,
+    nav: str = "",
 ) -> str:
+    """An article with all its passages, each with its link; passage ``pid`` marked and
+    scrolled to (none when the article is opened from /browse). ``nav``: a breadcrumb."""
     title = article.title_en or article.title_zh
-    target = next(p for p in passages if p.id == pid)
     rows = []
     for p in passages:
         cls = ' class="aqa-hl"' if p.id == pid else ""
@@ -259,21 +264,30 @@ def passage_page(
             cols += f'<p lang="zh">{annotate(p.text_zh, dictionary)}</p>'
         rows.append(
             f'<div id="{esc(p.id)}"{cls}><div class="aqa-cols">{cols}</div>'
-            f'<div class="aqa-cite">{esc(p.id)}</div></div><hr>'
+            f'<div class="aqa-cite"><a href="{esc(passage_link(p.id))}">{esc(p.id)}</a></div>'
+            "</div><hr>"
         )
-    cite = citation_text(title, target.date, target.page, pid)
-    js_pid = json.dumps(pid).replace("<", "\\u003c")
+    target = next((p for p in passages if p.id == pid), None)
+    if target:
+        cite = citation_text(title, target.date, target.page, target.id)
+    else:
+        cite = citation_text(title, article.date, article.page, article.id, "Article")
+    subtitle = f'<h2 lang="zh">{esc(article.title_zh)}</h2>' if article.title_en else ""
+    scroll = ""
+    if target:
+        js_pid = json.dumps(target.id).replace("<", "\\u003c")
+        scroll = (
+            f"<script>document.getElementById({js_pid}).scrollIntoView({{block:'center'}})</script>"
+        )
     return (
         f'<!doctype html><html lang="en"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{esc(title)}</title><style>{CSS}</style></head><body><main>"
+        f"<title>{esc(title)}</title><style>{CSS}</style></head><body>{nav}<main>"
         f"<h1>{esc(title)}</h1>"
-        f"{f'<h2>{esc(article.title_zh)}</h2>' if article.title_en else ''}"
+        f"{subtitle}"
         f"<p>{esc(article.date)} · page / 版 {esc(article.page)}</p>"
         f'<p class="aqa-cite">Cite / 引用: {esc(cite)}</p>'
-        f"{''.join(rows)}"
-        f"<script>document.getElementById({js_pid})"
-        f".scrollIntoView({{block:'center'}})</script></main></body></html>"
+        f"{''.join(rows)}{scroll}</main></body></html>"
     )
 
 

@@ -14,7 +14,7 @@ from index.vectors import StoreError
 from qa.answer import GLOSS_LABEL, Answer, detect_language
 from qa.dialogue import Memory, replay
 from qa.service import Assistant, QuestionError
-from ui import render
+from ui import browse, render
 
 EXAMPLES = [
     "What did the Jinzhou Electric Furnace Factory trial-produce in 1965?",
@@ -318,6 +318,10 @@ def build_app(assistant: Assistant, auth: tuple[str, str] | None = None) -> Any:
 
     with gr.Blocks(title="archive-qa") as demo:
         gr.Markdown("# archive-qa — People's Daily archive / 人民日报档案问答")
+        gr.HTML(
+            '<a href="/browse" class="aqa-browse">Browse the archive by date / 按日期浏览档案</a>',
+            padding=False,
+        )
         log_state = gr.State([])
         groups_state = gr.State([])
         with gr.Row(elem_id="aqa-main"):
@@ -396,6 +400,8 @@ def build_app(assistant: Assistant, auth: tuple[str, str] | None = None) -> Any:
         passages = catalog.passages_of(p.article_id)
         page = render.passage_page(article, passages, pid, assistant.dictionary)
         return HTMLResponse(page)
+
+    browse.mount(app, assistant)
 
     @app.middleware("http")
     async def no_uploads(request: Any, call_next: Any) -> Any:

@@ -414,3 +414,33 @@ def test_axe_finds_no_serious_violations(page: Any, server: str) -> None:
     assert _serious(page) == []
     page.goto(server + "/passage/no-such-passage")
     assert _serious(page) == []
+
+
+def test_browse_from_the_chat_to_a_year_an_article_and_a_passage_on_a_phone(
+    browser: Any, server: str
+) -> None:
+    """By keyboard-free taps at phone width: the chat's browse link, a year, a month, a day,
+    an article, one of its passages; no page wider than the screen, axe-core clean."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(server + "/")
+        page.get_by_role("link", name="Browse the archive by date / 按日期浏览档案").tap()
+        page.wait_for_url("**/browse")
+        for name in ("1946", "May 1946 / 1946年5月", "15 May / 5月15日"):
+            assert page.evaluate(OVERFLOW) == 0
+            assert _serious(page) == []
+            with page.expect_navigation():
+                page.get_by_role("link", name=name).first.tap()
+        page.screenshot(path=str(ARTIFACTS / "browse-day-phone.png"), full_page=True)
+        with page.expect_navigation():
+            page.get_by_role("link", name="新华书店将出三种期刊").tap()
+        assert "/browse/article/" in page.url and page.evaluate(OVERFLOW) == 0
+        assert _serious(page) == []
+        page.screenshot(path=str(ARTIFACTS / "browse-article-phone.png"), full_page=True)
+        with page.expect_navigation():
+            page.locator("a[href^='/passage/']").first.tap()
+        assert page.locator(".aqa-hl").inner_text().startswith("【本市消息】华北新华书店")
+    finally:
+        context.close()

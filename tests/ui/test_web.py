@@ -102,6 +102,46 @@ def test_unanswerable_and_empty_questions(server: str) -> None:
     assert "电子轰击炉" in _text(history[-1]) and "1966-01-11" in cards
 
 
+def test_browse_from_a_year_to_an_article_and_its_passages(server: str) -> None:
+    status, page = _get(server + "/browse")
+    assert status == 200
+    years = re.findall(r'href="/browse/(\d{4})"', page)
+    assert years == ["1946", "1960", "1966", "1970"]  # the seeds, the month's article, hostile
+    _, page = _get(server + "/browse/1946")
+    assert 'href="/browse/1946-05"' in page and "May 1946" in plain(page)
+    _, page = _get(server + "/browse/1946-05")
+    assert 'href="/browse/1946-05-15"' in page
+    _, page = _get(server + "/browse/1946-05-15")
+    link = re.search(r'href="(/browse/article/[^"]+)"', page)
+    assert link and "新华书店将出三种期刊" in plain(page)
+    status, page = _get(server + link.group(1))
+    assert status == 200 and "华北新华书店" in plain(page)
+    assert 'href="/passage/1946-05-15_' in page and "Article 1946-05-15_" in page
+    assert 'class="aqa-hl"' not in page  # no passage is marked when the article is opened
+    # the hostile article's title is text on the day's page
+    _, page = _get(server + "/browse/1970-01-02")
+    assert "&lt;script&gt;alert(&#x27;title&#x27;)&lt;/script&gt;" in page
+    assert "<script>alert" not in page
+
+
+@pytest.mark.parametrize(
+    ("path", "says"),
+    [
+        ("/browse/1946-13", "is not a period of the archive"),
+        ("/browse/%3Cimg%20src%3Dx%3E", "is not a period of the archive"),
+        ("/browse/article/no-such-article", "No article no-such-article"),
+    ],
+)
+def test_browse_refuses_what_is_not_there_with_a_page_not_an_error(
+    server: str, path: str, says: str
+) -> None:
+    status, page = _get(server + path)
+    assert status == 404 and says in plain(page) and "Traceback" not in page
+    assert "<img" not in page
+    status, page = _get(server + "/browse/1946-05-15?page=abc")  # a bad page number: page 1
+    assert status == 200 and "新华书店将出三种期刊" in plain(page)
+
+
 def test_passage_pages_and_friendly_404(server: str) -> None:
     status, page = _get(server + "/passage/001_46162b52d6e248d1%23p9")
     assert status == 200
