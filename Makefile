@@ -28,11 +28,12 @@ run: install
 	$(BIN)/archive-qa ask "What did the Jinzhou electric furnace factory make in 1965?" --data-dir $(DATA_DIR)
 	$(BIN)/archive-qa serve --data-dir $(DATA_DIR) --host 127.0.0.1 --port 7860
 
+# bench/ is type-checked apart: its index.py would clash with the index package.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
-	$(BIN)/mypy bench  # apart: bench/index.py would clash with the index package
+	$(BIN)/mypy bench
 
 test: install lint
 	$(BIN)/pytest
