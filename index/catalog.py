@@ -204,29 +204,31 @@ class Catalog:
     # browsing ---------------------------------------------------------------------------
     def periods(self, prefix: str = "") -> list[tuple[str, int]]:
         """Articles per year (``prefix`` ""), per month of a year ("1946") or per day of a
-        month ("1946-05"), oldest first; undated articles count under "". Read off the date
-        index, not the articles."""
+        month ("1946-05"), oldest first; undated articles count under "". Counted per day on
+        the date index alone (grouping by the indexed expression itself reads no article)."""
         width = {0: 4, 4: 7, 7: 10}[len(prefix)]
-        where, args = (f"WHERE {_DATE} >= ? AND {_DATE} < ?", [prefix, prefix + "\uffff"])
+        where, args = f"WHERE {_DATE} >= ? AND {_DATE} < ?", [prefix, prefix + "\uffff"]
         if not prefix:
             where, args = "", []
-        rows = self._reader().execute(
-            f"SELECT substr(coalesce({_DATE}, ''), 1, ?), count(*) FROM files {where} "
-            "GROUP BY 1 ORDER BY 1",
-            [width, *args],
-        )
-        return [(str(key), int(n)) for key, n in rows]
+        counts: dict[str, int] = {}
+        for day, n in self._reader().execute(
+            f"SELECT {_DATE}, count(*) FROM files {where} GROUP BY {_DATE}", args
+        ):
+            key = str(day or "")[:width]
+            counts[key] = counts.get(key, 0) + int(n)
+        return sorted(counts.items())
 
     def articles_on(self, date: str, offset: int = 0, limit: int = 30) -> tuple[int, list[Article]]:
         """How many articles ``date`` (YYYY-MM-DD, or "" for undated ones) has, and ``limit``
         of them from ``offset``, by page then id."""
         db = self._reader()
-        cond = f"coalesce({_DATE}, '') = ?"
-        (total,) = db.execute(f"SELECT count(*) FROM files WHERE {cond}", (date,)).fetchone()
+        args: tuple[str, ...] = (date,) if date else ()
+        cond = f"{_DATE} = ?" if date else f"({_DATE} IS NULL OR {_DATE} = '')"
+        (total,) = db.execute(f"SELECT count(*) FROM files WHERE {cond}", args).fetchone()
         rows = db.execute(
             f"SELECT article FROM files WHERE {cond} ORDER BY "
             "CAST(json_extract(article, '$.page') AS INTEGER), article_id LIMIT ? OFFSET ?",
-            (date, limit, offset),
+            (*args, limit, offset),
         )
         return int(total), [Article.from_dict(json.loads(r[0])) for r in rows]
 
