@@ -7,6 +7,9 @@ next run (the file's hash is still the old one, so it is redone).
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import hashlib
 import json
 import sqlite3
 import threading
@@ -49,8 +52,22 @@ CREATE TABLE IF NOT EXISTS sentence_vectors (
 );
 CREATE INDEX IF NOT EXISTS sentence_vectors_article ON sentence_vectors (article_id);
 CREATE INDEX IF NOT EXISTS files_date ON files (json_extract(article, '$.date'));
+CREATE TABLE IF NOT EXISTS passage_keys (
+    key TEXT PRIMARY KEY,
+    passage_id TEXT NOT NULL,
+    article_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passage_keys_article ON passage_keys (article_id);
 """
 _DATE = "json_extract(article, '$.date')"
+
+
+def passage_key(pid: str) -> str:
+    """A short, stable key of a passage id, for links that must stay short (a handout of 20
+    passages): 10 base-32 characters of its SHA-256, 50 bits (a clash is ~1 in 100 among five
+    million passages; the first passage keeps the key)."""
+    digest = hashlib.sha256(pid.encode("utf-8")).digest()
+    return base64.b32encode(digest).decode("ascii")[:10].lower()
 
 
 class CatalogError(RuntimeError):
@@ -74,6 +91,9 @@ class Catalog:
                 f"{self.path}: unreadable catalog ({exc}); rebuild the index with "
                 f"`archive-qa index --rebuild --data-dir {self.path.parent} [PATH ...]`"
             ) from None
+        if self.get_meta("passage_keys") is None:
+            with contextlib.suppress(sqlite3.OperationalError):  # a read-only copy
+                self._fill_keys()
         if version is None:
             self.set_meta("schema_version", SCHEMA_VERSION)
         elif version != SCHEMA_VERSION:
@@ -137,6 +157,10 @@ class Catalog:
                     for p in passages
                 ],
             )
+            self._db.executemany(
+                "INSERT OR IGNORE INTO passage_keys (key, passage_id, article_id) VALUES (?, ?, ?)",
+                [(passage_key(p.id), p.id, p.article_id) for p in passages],
+            )
 
     def remove(self, path: str) -> None:
         with self._db:
@@ -151,8 +175,33 @@ class Catalog:
             self._db.execute("DELETE FROM tokens WHERE article_id = ?", (aid,))
             self._db.execute("DELETE FROM sentence_vectors WHERE article_id = ?", (aid,))
             self._db.execute("DELETE FROM passages WHERE article_id = ?", (aid,))
+            self._db.execute("DELETE FROM passage_keys WHERE article_id = ?", (aid,))
             self._db.execute("DELETE FROM files WHERE article_id = ?", (aid,))
         self._db.execute("DELETE FROM files WHERE path = ?", (path,))
+
+    def _fill_keys(self) -> None:
+        """Short keys for the passages of a catalog made before they existed (once)."""
+        with self._db:
+            rows = self._db.execute("SELECT id, article_id FROM passages").fetchall()
+            self._db.executemany(
+                "INSERT OR IGNORE INTO passage_keys (key, passage_id, article_id) VALUES (?, ?, ?)",
+                [(passage_key(pid), pid, aid) for pid, aid in rows],
+            )
+            self._db.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('passage_keys', '1')"
+            )
+
+    def passage_ids(self, keys: list[str]) -> dict[str, str]:
+        """The passage ids of short keys (:func:`passage_key`); unknown keys are left out."""
+        out: dict[str, str] = {}
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self._reader().execute(
+                f"SELECT key, passage_id FROM passage_keys WHERE key IN ({marks})", chunk
+            )
+            out.update({str(k): str(pid) for k, pid in rows})
+        return out
 
     # reading ----------------------------------------------------------------------------
     def article(self, article_id: str) -> Article | None:

@@ -88,6 +88,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="date_to", help="latest date YYYY-MM-DD (or YYYY, YYYY-MM)")
     _common(p)
 
+    p = sub.add_parser(
+        "handout",
+        help="a class handout from passage ids: its link (and its Markdown)",
+        description="Passages in the order given, a title, a note for the class and questions "
+        "become one link that opens a printable handout in the web chat (/handout). The link "
+        "holds everything; it needs no server state.",
+    )
+    p.add_argument(
+        "ids", nargs="+", metavar="ID", help="passage ids, e.g. '001_46162b52d6e248d1#p9'"
+    )
+    p.add_argument("--title", required=True, help="the handout's title")
+    p.add_argument("--note", default="", help="a note for the class")
+    p.add_argument(
+        "--question", action="append", default=[], help="a question for the students (repeat)"
+    )
+    p.add_argument("--md", type=Path, help="also write the handout as Markdown to this file")
+    p.add_argument(
+        "--base-url",
+        default="http://127.0.0.1:7860",
+        help="the web chat's address, for the links (default http://127.0.0.1:7860)",
+    )
+    _common(p)
+
     p = sub.add_parser("serve", help="serve the web chat (Gradio) and passage pages")
     p.add_argument("--host", default="127.0.0.1", help="listen address (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
@@ -173,6 +196,34 @@ def cmd_passages(args: argparse.Namespace, settings: Settings) -> int:
             if p.text_zh:
                 print(f"  ZH: {p.text_zh}")
             print()
+    return 0
+
+
+def cmd_handout(args: argparse.Namespace, settings: Settings) -> int:
+    from index.store import open_catalog
+    from qa.dictionary import open_dictionary
+    from qa.handout import Handout, HandoutError, gather, link
+    from ui.handout import handout_markdown
+
+    h = Handout(args.title, args.note, tuple(args.ids), tuple(args.question))
+    try:
+        r = gather(open_catalog(settings), h)
+        url = link(args.base_url, r.handout)
+    except HandoutError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if r.missing:
+        print(
+            f"error: no passage {', '.join(map(repr, r.missing))} in {settings.data_dir}",
+            file=sys.stderr,
+        )
+        return 1
+    if args.md:
+        base = args.base_url.rstrip("/")
+        text = handout_markdown(r, base, open_dictionary(settings.model_cache))
+        args.md.write_text(text, encoding="utf-8")
+        print(f"wrote {args.md}", file=sys.stderr)
+    print(url)
     return 0
 
 
@@ -365,6 +416,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "chat": cmd_chat,
         "eval": cmd_eval,
         "serve": cmd_serve,
+        "handout": cmd_handout,
     }
     try:
         return handlers[args.command](args, settings)

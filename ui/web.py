@@ -14,7 +14,7 @@ from index.vectors import StoreError
 from qa.answer import GLOSS_LABEL, Answer, detect_language
 from qa.dialogue import Memory, replay
 from qa.service import Assistant, QuestionError
-from ui import browse, render
+from ui import browse, handout, render
 
 EXAMPLES = [
     "What did the Jinzhou Electric Furnace Factory trial-produce in 1965?",
@@ -402,6 +402,7 @@ def build_app(assistant: Assistant, auth: tuple[str, str] | None = None) -> Any:
         return HTMLResponse(page)
 
     browse.mount(app, assistant)
+    handout.mount(app, assistant)
 
     @app.middleware("http")
     async def no_uploads(request: Any, call_next: Any) -> Any:

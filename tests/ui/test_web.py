@@ -142,6 +142,71 @@ def test_browse_refuses_what_is_not_there_with_a_page_not_an_error(
     assert status == 200 and "新华书店将出三种期刊" in plain(page)
 
 
+HOSTILE_TITLE = "Week 3 <script>alert(1)</script>"
+HOSTILE_NOTE = "Read <img src=x onerror=alert(2)> first.\n# not a heading [link](javascript:x)"
+
+
+def _handout_link(served_data: Path, server: str, *ids: str, md: Path | None = None) -> str:
+    out = subprocess.run(
+        [
+            sys.executable, "-m", "ui", "handout", *ids,
+            "--title", HOSTILE_TITLE, "--note", HOSTILE_NOTE,
+            "--question", "Which factory? <b>bold</b>", "--question", "哪些数字？",
+            "--base-url", server, "--data-dir", str(served_data),
+            *(["--md", str(md)] if md else []),
+        ],
+        capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr[-500:]
+    return out.stdout.strip()
+
+
+def test_a_handout_link_opens_both_languages_citations_and_questions_as_text(
+    server: str, served_data: Path, tmp_path: Path
+) -> None:
+    md = tmp_path / "handout.md"
+    url = _handout_link(served_data, server, CHINESE_ONLY + "#p1", "001_46162b52d6e248d1#p9", md=md)
+    assert url.startswith(server + "/handout?h=") and len(url) < 2000
+    status, page = _get(url)
+    assert status == 200
+    text = plain(page)
+    assert text.index("华北新华书店") < text.index("electron bombardment furnace")  # list order
+    assert "一九六五年，这家电炉厂又试制成功了" in text  # both sides of the bilingual passage
+    assert GLOSS_LABEL["en"] in text  # the Chinese-only one glossed for English readers
+    assert "Passage 001_46162b52d6e248d1#p9." in text and 'href="/browse/article/' in page
+    assert "<script>alert" not in page and "<img src=x" not in page and "<b>bold" not in page
+    assert html.escape(HOSTILE_TITLE) in page and "哪些数字？" in text
+    written = md.read_text(encoding="utf-8")
+    assert written.startswith("# Week 3 \\<script\\>alert(1)\\</script\\>")
+    assert "\\# not a heading \\[link\\](javascript:x)" in written
+    status, downloaded = _get(url.replace("/handout?", "/handout.md?"))
+    assert status == 200 and downloaded.replace(server, "") == written.replace(server, "")
+
+
+def test_a_handout_lists_what_the_archive_no_longer_has(server: str) -> None:
+    from qa.handout import Handout, link
+
+    url = link(server, Handout("T", "", (CHINESE_ONLY + "#p1", "gone-article#p1"), ()))
+    status, page = _get(url)
+    assert status == 200 and "华北新华书店" in plain(page)
+    assert "1 passage(s) of this list are no longer in the archive" in plain(page)
+
+
+@pytest.mark.parametrize("token", ["", "garbage!!", "A" * 7000])
+def test_a_damaged_handout_link_gets_a_message_not_an_error(server: str, token: str) -> None:
+    status, page = _get(f"{server}/handout?h={urllib.parse.quote(token)}")
+    assert status == 400 and "cannot be opened" in plain(page) and "Traceback" not in page
+
+
+def test_handout_cli_names_a_passage_it_does_not_have(served_data: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "ui", "handout", "no-such#p1", "--title", "T",
+         "--data-dir", str(served_data)],
+        capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    assert out.returncode == 1 and "no passage 'no-such#p1'" in out.stderr
+
+
 def test_passage_pages_and_friendly_404(server: str) -> None:
     status, page = _get(server + "/passage/001_46162b52d6e248d1%23p9")
     assert status == 200
