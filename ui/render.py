@@ -22,11 +22,13 @@ from qa.answer import GLOSS_LABEL, Answer, Citation
 from qa.dictionary import Dictionary
 from qa.gloss import Word, words
 from qa.timeline import Timeline
+from ui.listjs import ADD_CSS, ADD_JS, add_button
 
 NEWSPAPER = "People's Daily (人民日报)"
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
-CSS = """
+CSS = (
+    """
 .aqa-card{border:1px solid #ccc;border-radius:8px;padding:10px;margin:8px 0}
 .aqa-cols{display:grid;grid-template-columns:1fr 1fr;gap:12px}
 @media (max-width:700px){.aqa-cols{grid-template-columns:1fr}}
@@ -48,6 +50,8 @@ body:has(.aqa-w:hover) .aqa-w:focus:not(:hover)::after{content:none}
 .aqa-cite{font-size:0.85em;color:#555;overflow-wrap:anywhere}
 body{font-family:sans-serif;max-width:1100px;margin:auto;padding:8px}
 """
+    + ADD_CSS
+)
 
 
 def esc(text: str) -> str:
@@ -199,7 +203,8 @@ def card(c: Citation, label: str, dictionary: Dictionary | None = None, card_id:
         f'<div class="aqa-cols">{cols}</div>'
         f'<div><a href="{esc(passage_link(c.passage_id))}" target="_blank">'
         f"Passage link / 段落链接</a></div>"
-        f'<div class="aqa-cite">Cite / 引用: {esc(cite)}</div></div>'
+        f'<div class="aqa-cite">Cite / 引用: {esc(cite)}</div>'
+        f"{add_button(c.passage_id, title, c.date)}</div>"
     )
 
 
@@ -265,7 +270,7 @@ def passage_page(
         rows.append(
             f'<div id="{esc(p.id)}"{cls}><div class="aqa-cols">{cols}</div>'
             f'<div class="aqa-cite"><a href="{esc(passage_link(p.id))}">{esc(p.id)}</a></div>'
-            "</div><hr>"
+            f"{add_button(p.id, title, p.date)}</div><hr>"
         )
     target = next((p for p in passages if p.id == pid), None)
     if target:
@@ -287,7 +292,7 @@ def passage_page(
         f"{subtitle}"
         f"<p>{esc(article.date)} · page / 版 {esc(article.page)}</p>"
         f'<p class="aqa-cite">Cite / 引用: {esc(cite)}</p>'
-        f"{''.join(rows)}{scroll}</main></body></html>"
+        f"{''.join(rows)}{scroll}{ADD_JS}</main></body></html>"
     )
 
 

@@ -14,7 +14,8 @@ from index.vectors import StoreError
 from qa.answer import GLOSS_LABEL, Answer, detect_language
 from qa.dialogue import Memory, replay
 from qa.service import Assistant, QuestionError
-from ui import browse, handout, render
+from ui import browse, handout, readinglist, render
+from ui.listjs import ADD_JS
 
 EXAMPLES = [
     "What did the Jinzhou Electric Furnace Factory trial-produce in 1965?",
@@ -180,7 +181,9 @@ footer a,footer button,footer .show-api,footer .run-history,footer .settings{
   color:#3f3f46 !important}
 """
 # An answer's [n] link brings card n into view and marks it (unfolding earlier answers' cards).
-PAGE_HEAD = """<script>
+PAGE_HEAD = (
+    ADD_JS
+    + """<script>
 document.addEventListener('click', function (e) {
   var a = e.target.closest && e.target.closest('a.aqa-ref');
   if (!a) return;
@@ -196,6 +199,7 @@ document.addEventListener('click', function (e) {
   card.focus({preventScroll: true});
 }, true);
 </script>"""
+)
 # A timeline bar's click: its period goes to the server, which asks the question again.
 TIMELINE_JS = """element.addEventListener('click', function (e) {
   var b = e.target.closest && e.target.closest('button[data-from]');
@@ -319,7 +323,9 @@ def build_app(assistant: Assistant, auth: tuple[str, str] | None = None) -> Any:
     with gr.Blocks(title="archive-qa") as demo:
         gr.Markdown("# archive-qa — People's Daily archive / 人民日报档案问答")
         gr.HTML(
-            '<a href="/browse" class="aqa-browse">Browse the archive by date / 按日期浏览档案</a>',
+            '<nav class="aqa-links"><a href="/browse">Browse the archive by date / 按日期浏览档案'
+            '</a> · <a href="/reading-list" target="_blank">Reading list / 阅读清单'
+            '<span class="aqa-rl-count"></span></a></nav>',
             padding=False,
         )
         log_state = gr.State([])
@@ -403,6 +409,7 @@ def build_app(assistant: Assistant, auth: tuple[str, str] | None = None) -> Any:
 
     browse.mount(app, assistant)
     handout.mount(app, assistant)
+    readinglist.mount(app)
 
     @app.middleware("http")
     async def no_uploads(request: Any, call_next: Any) -> Any:

@@ -444,3 +444,66 @@ def test_browse_from_the_chat_to_a_year_an_article_and_a_passage_on_a_phone(
         assert page.locator(".aqa-hl").inner_text().startswith("【本市消息】华北新华书店")
     finally:
         context.close()
+
+
+def test_a_reading_list_from_two_answers_becomes_a_handout_in_a_fresh_browser(
+    browser: Any, server: str
+) -> None:
+    """Three passages added from two answers' cards, reordered, titled with hostile text, made
+    into a link; the link opened in a new context (no storage shared) at phone width."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    teacher = browser.new_context(viewport={"width": 1366, "height": 900})
+    dialogs: list[str] = []
+    page = teacher.new_page()
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        _ask_in_chat(
+            page, server, "What did the Jinzhou Electric Furnace Factory trial-produce in 1965?"
+        )
+        page.locator("#aqa-t1-c2 button.aqa-add").wait_for(timeout=60_000)
+        page.locator("#aqa-t1-c1 button.aqa-add").click()
+        page.locator("#aqa-t1-c2 button.aqa-add").click()
+        box = page.get_by_label(BOX_LABEL)
+        box.fill(CHINESE_ONLY_QUESTION)
+        box.press("Enter")
+        page.locator("#aqa-t2-c1 button.aqa-add").wait_for(timeout=60_000)
+        page.locator("#aqa-t2-c1 button.aqa-add").click()
+        assert page.locator(".aqa-rl-count").first.inner_text() == " (3)"
+        page.goto(server + "/reading-list")
+        items = page.locator("#aqa-rl-items li")
+        assert items.count() == 3
+        last = items.nth(2).locator("span").inner_text()
+        page.get_by_role("button", name="Move up / 上移:").nth(2).click()  # third -> second
+        assert items.nth(1).locator("span").inner_text()[3:] == last[3:]
+        assert _serious(page) == []
+        page.get_by_label("Title / 标题").fill("Week 3 <script>alert(1)</script>")
+        page.get_by_label("Note for the class / 给学生的说明").fill(
+            "Read <img src=x onerror=alert(2)>"
+        )
+        page.get_by_label("Questions, one per line / 问题（每行一个）").fill(
+            "Which factory?\n哪些期刊？"
+        )
+        page.get_by_role("button", name="Make the handout link / 生成讲义链接").click()
+        page.locator("#aqa-rl-open").wait_for(timeout=30_000)
+        url = page.locator("#aqa-rl-link").input_value()
+        assert url.startswith(server + "/handout?h=") and len(url) < 2000
+    finally:
+        teacher.close()
+    student = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    page = student.new_page()
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        page.goto(url)
+        assert page.locator("h1").inner_text() == "Week 3 <script>alert(1)</script>"
+        assert page.locator(".aqa-h-note").inner_text() == "Read <img src=x onerror=alert(2)>"
+        titles = page.locator(".aqa-h-passage h2").all_inner_texts()
+        assert len(titles) == 3 and "新华书店将出三种期刊" in titles[1]  # the order chosen
+        assert page.locator(".aqa-h-questions li").all_inner_texts() == [
+            "Which factory?",
+            "哪些期刊？",
+        ]
+        assert page.evaluate(OVERFLOW) == 0 and _serious(page) == []
+        page.screenshot(path=str(ARTIFACTS / "handout-phone.png"), full_page=True)
+    finally:
+        student.close()
+    assert dialogs == []  # nothing the teacher typed ran
