@@ -90,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "handout",
-        help="a class handout from passage ids: its link (and its Markdown)",
+        help="a class handout from passage ids: its link (and its Markdown or PDF)",
         description="Passages in the order given, a title, a note for the class and questions "
         "become one link that opens a printable handout in the web chat (/handout). The link "
         "holds everything; it needs no server state.",
@@ -104,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--question", action="append", default=[], help="a question for the students (repeat)"
     )
     p.add_argument("--md", type=Path, help="also write the handout as Markdown to this file")
+    p.add_argument("--pdf", type=Path, help="also write the handout as an A4 PDF to this file")
     p.add_argument(
         "--base-url",
         default="http://127.0.0.1:7860",
@@ -218,11 +219,16 @@ def cmd_handout(args: argparse.Namespace, settings: Settings) -> int:
             file=sys.stderr,
         )
         return 1
+    base = args.base_url.rstrip("/")
     if args.md:
-        base = args.base_url.rstrip("/")
         text = handout_markdown(r, base, open_dictionary(settings.model_cache))
         args.md.write_text(text, encoding="utf-8")
         print(f"wrote {args.md}", file=sys.stderr)
+    if args.pdf:
+        from ui.handout_pdf import handout_pdf
+
+        args.pdf.write_bytes(handout_pdf(r, base, open_dictionary(settings.model_cache)))
+        print(f"wrote {args.pdf}", file=sys.stderr)
     print(url)
     return 0
 

@@ -83,6 +83,7 @@ def handout_page(r: Resolved, token: str, dictionary: Dictionary | None) -> str:
     tools = (
         '<p class="aqa-h-tools"><a href="/">Chat / 问答</a> · '
         f'<a href="/handout.md?h={esc(quote(token, safe=""))}" download>Markdown</a> · '
+        f'<a href="/handout.pdf?h={esc(quote(token, safe=""))}" download>PDF</a> · '
         "Print / 打印: Ctrl-P</p>"
     )
     return _page(h.title, tools + "".join(parts))
@@ -150,7 +151,7 @@ def handout_markdown(r: Resolved, base_url: str, dictionary: Dictionary | None) 
 
 
 def mount(app: FastAPI, assistant: Assistant) -> None:
-    """/handout?h=… (the page) and /handout.md?h=… (its Markdown, downloaded)."""
+    """/handout?h=… (the page), /handout.md?h=… and /handout.pdf?h=… (downloads)."""
 
     @app.get("/handout", response_class=HTMLResponse)
     def page(h: str = "") -> HTMLResponse:
@@ -159,6 +160,21 @@ def mount(app: FastAPI, assistant: Assistant) -> None:
         except HandoutError as exc:
             return HTMLResponse(bad_link_page(str(exc)), status_code=400)
         return HTMLResponse(handout_page(r, h, assistant.dictionary))
+
+    @app.get("/handout.pdf")
+    def pdf(request: Request, h: str = "") -> Response:
+        from ui.handout_pdf import handout_pdf
+
+        try:
+            r = resolve(assistant.index.catalog, h)
+        except HandoutError as exc:
+            return PlainTextResponse(f"{exc}\n", status_code=400)
+        base = str(request.base_url).rstrip("/")
+        return Response(
+            handout_pdf(r, base, assistant.dictionary),
+            media_type="application/pdf",
+            headers={"Content-Disposition": 'attachment; filename="handout.pdf"'},
+        )
 
     @app.get("/handout.md")
     def markdown(request: Request, h: str = "") -> Response:

@@ -183,6 +183,30 @@ def test_a_handout_link_opens_both_languages_citations_and_questions_as_text(
     assert status == 200 and downloaded.replace(server, "") == written.replace(server, "")
 
 
+def test_the_handout_pdf_holds_both_languages_citations_and_the_teachers_text(
+    server: str, served_data: Path, tmp_path: Path
+) -> None:
+    """Read back with pdftotext (poppler-utils, installed by .ci/run)."""
+    import shutil
+
+    assert shutil.which("pdftotext"), "pdftotext missing: apt-get install poppler-utils"
+    url = _handout_link(served_data, server, "001_46162b52d6e248d1#p9", CHINESE_ONLY + "#p1")
+    req = urllib.request.Request(url.replace("/handout?", "/handout.pdf?"))
+    with urllib.request.urlopen(req, timeout=60) as r:
+        assert r.headers["Content-Type"] == "application/pdf"
+        (tmp_path / "h.pdf").write_bytes(r.read())
+    out = subprocess.run(
+        ["pdftotext", str(tmp_path / "h.pdf"), "-"], capture_output=True, text=True, check=True
+    )
+    text = " ".join(out.stdout.split())
+    assert HOSTILE_TITLE in text and "Read <img src=x onerror=alert(2)> first." in text
+    assert "electron bombardment furnace" in text and "这家电炉厂又试制成功了" in text
+    assert "华北新华书店" in text and GLOSS_LABEL["en"] in text
+    assert "Passage 001_46162b52d6e248d1#p9." in text and "Passage 1946-05-15_" in text
+    assert "Which factory? <b>bold</b>" in text and "哪些数字？" in text
+    assert text.index("electron bombardment") < text.index("华北新华书店")  # the list's order
+
+
 def test_a_handout_lists_what_the_archive_no_longer_has(server: str) -> None:
     from qa.handout import Handout, link
 
