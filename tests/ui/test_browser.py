@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
@@ -504,6 +505,16 @@ def test_a_reading_list_from_two_answers_becomes_a_handout_in_a_fresh_browser(
         ]
         assert page.evaluate(OVERFLOW) == 0 and _serious(page) == []
         page.screenshot(path=str(ARTIFACTS / "handout-phone.png"), full_page=True)
+        # chromium's own print (A4, print CSS): both languages and the citations, no controls
+        pdf = ARTIFACTS / "handout-print.pdf"
+        page.pdf(path=str(pdf), format="A4")
+        printed = subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        printed = " ".join(printed.split())
+        assert "electron bombardment furnace" in printed and "华北新华书店" in printed
+        assert "People's Daily (人民日报), 1946-05-15, p. 2." in printed
+        assert "Markdown" not in printed and "Ctrl-P" not in printed
     finally:
         student.close()
     assert dialogs == []  # nothing the teacher typed ran
