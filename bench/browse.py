@@ -1,4 +1,4 @@
-"""Server time of the /browse pages on a large catalog (issue I: p95 <= 150 ms at 100k passages).
+"""Server time of /browse and /handout on a large catalog (issue I: p95 <= 150 ms at 100k).
 
     .venv/bin/python bench/browse.py --source data [--passages 100000] [--requests 200]
 
@@ -8,7 +8,9 @@ two seeds) again and again under new ids, 30 articles a day on pages 1-8 from 19
 the archive has them. No vectors: /browse reads the catalog only. Then times, in this process,
 what each route's handler does (the catalog queries and the page's HTML; the HTTP layer is
 not in it): the years page (first call, then cached), a year's months, a month's days, a random
-day's articles (a random page of it) and a random article's page with its word cards.
+day's articles (a random page of it), a random article's page with its word cards, and the
+handout page of 20 random passages (its link decoded, the passages looked up by key, the page
+with the gloss of each Chinese-only passage).
 """
 
 from __future__ import annotations
@@ -28,9 +30,10 @@ from dataclasses import replace  # noqa: E402
 
 from index.catalog import Catalog  # noqa: E402
 from index.settings import Settings  # noqa: E402
-from qa import browse  # noqa: E402
+from qa import browse, handout  # noqa: E402
 from qa.dictionary import open_dictionary  # noqa: E402
 from ui import browse as pages  # noqa: E402
+from ui import handout as pages_handout  # noqa: E402
 from ui.render import passage_page  # noqa: E402
 
 PER_DAY = 30
@@ -119,6 +122,20 @@ def main() -> None:
         assert a is not None
         passage_page(a, catalog.passages_of(aid), None, dictionary, pages.article_nav(a))
 
+    every = [
+        pid
+        for d in days[:40]
+        for a in browse.day(catalog, d).articles[:1]
+        for pid in [f"{a.id}#p1"]
+    ]
+
+    def a_handout() -> None:
+        ids = tuple(rng.sample(every, 20))
+        token = handout.encode(
+            handout.Handout("Week 3 / 第三周", "Read before class.", ids, ("Q?",))
+        )
+        pages_handout.handout_page(handout.resolve(catalog, token), token, dictionary)
+
     rows = [
         ("years, counted (after a change)", timed(first_years, 10)),
         (
@@ -129,6 +146,7 @@ def main() -> None:
         ("a month's days", timed(a_month, args.requests)),
         ("a day's articles (page 1-2)", timed(a_day, args.requests)),
         ("an article with its word cards", timed(an_article, args.requests)),
+        ("a handout of 20 passages (decode, look up, page)", timed(a_handout, args.requests)),
     ]
     print(f"\n{machine()}")
     print(f"catalog {target}: {articles:,} articles, {passages:,} passages, {len(years)} years")
