@@ -114,6 +114,25 @@ class Retriever:
         # time under load: docs/benchmarks.md).
         self.facts = facts if facts is not None else catalog.facts()
 
+    def _dense(
+        self,
+        vectors: list[Vectors],
+        n: int,
+        side: str,
+        filters: Filters,
+        article_id: str | None,
+    ) -> list[list[tuple[str, float]]]:
+        """(passage id, cosine) of the ``n`` nearest passages on ``side``, per query vector."""
+        per_query = self.vectors.search_many(
+            vectors,
+            n,
+            side=side,
+            date_from=filters.date_from,
+            date_to=filters.date_to,
+            article_id=article_id,
+        )
+        return [[(h.passage_id, h.score) for h in hits] for hits in per_query]
+
     def search(
         self,
         question: str,
@@ -148,28 +167,16 @@ class Retriever:
                 queries = [("dense", qv)]
                 if side != language:
                     queries.append(("cross", centred_query(self.embedder, qv, language)))
-                per_query = self.vectors.search_many(
-                    [vector for _, vector in queries],
-                    depth,
-                    side=side,
-                    date_from=filters.date_from,
-                    date_to=filters.date_to,
-                    article_id=filters.article_id,
-                )
-                for (kind, _), hits in zip(queries, per_query, strict=True):
-                    lists[(kind, side)] = [(h.passage_id, h.score) for h in hits]
-                for article in focus:
-                    per_article = self.vectors.search_many(
-                        [vector for _, vector in queries],
-                        FOCUS_DEPTH,
-                        side=side,
-                        date_from=filters.date_from,
-                        date_to=filters.date_to,
-                        article_id=article,
-                    )
-                    for (kind, _), hits in zip(queries, per_article, strict=True):
-                        more = [(h.passage_id, h.score) for h in hits]
-                        extra.setdefault((kind, side), []).extend(more)
+
+                vectors = [vector for _, vector in queries]
+                kinds = [kind for kind, _ in queries]
+                nearest = self._dense(vectors, depth, side, filters, filters.article_id)
+                for kind, ranked in zip(kinds, nearest, strict=True):
+                    lists[(kind, side)] = ranked
+                for article in focus:  # the article in focus: its passages, ranked as well
+                    nearest = self._dense(vectors, FOCUS_DEPTH, side, filters, article)
+                    for kind, ranked in zip(kinds, nearest, strict=True):
+                        extra.setdefault((kind, side), []).extend(ranked)
         if mode in ("hybrid", "lexical"):
             query = " ".join([question, *self.glossary.expand(question)])
             for side, found in self.lexical.search(query, depth * 2, sides).items():

@@ -161,8 +161,7 @@ def mount(app: FastAPI, assistant: Assistant) -> None:
             return HTMLResponse(bad_link_page(str(exc)), status_code=400)
         return HTMLResponse(handout_page(r, h, assistant.dictionary))
 
-    @app.get("/handout.pdf")
-    def pdf(request: Request, h: str = "") -> Response:
+    def download(request: Request, h: str, kind: str) -> Response:
         from ui.handout_pdf import handout_pdf
 
         try:
@@ -170,21 +169,22 @@ def mount(app: FastAPI, assistant: Assistant) -> None:
         except HandoutError as exc:
             return PlainTextResponse(f"{exc}\n", status_code=400)
         base = str(request.base_url).rstrip("/")
+        if kind == "pdf":
+            body: bytes | str = handout_pdf(r, base, assistant.dictionary)
+            media = "application/pdf"
+        else:
+            body = handout_markdown(r, base, assistant.dictionary)
+            media = "text/markdown; charset=utf-8"
         return Response(
-            handout_pdf(r, base, assistant.dictionary),
-            media_type="application/pdf",
-            headers={"Content-Disposition": 'attachment; filename="handout.pdf"'},
+            body,
+            media_type=media,
+            headers={"Content-Disposition": f'attachment; filename="handout.{kind}"'},
         )
+
+    @app.get("/handout.pdf")
+    def pdf(request: Request, h: str = "") -> Response:
+        return download(request, h, "pdf")
 
     @app.get("/handout.md")
     def markdown(request: Request, h: str = "") -> Response:
-        try:
-            r = resolve(assistant.index.catalog, h)
-        except HandoutError as exc:
-            return PlainTextResponse(f"{exc}\n", status_code=400)
-        base = str(request.base_url).rstrip("/")
-        return Response(
-            handout_markdown(r, base, assistant.dictionary),
-            media_type="text/markdown; charset=utf-8",
-            headers={"Content-Disposition": 'attachment; filename="handout.md"'},
-        )
+        return download(request, h, "md")

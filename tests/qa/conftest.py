@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,3 +24,16 @@ def month_data(tmp_path_factory: pytest.TempPathFactory, real_embedder: Embedder
     report = Indexer(Settings(data_dir=data), real_embedder).run([ROOT / "seeds"], progress=False)
     assert report.skipped == [] and report.articles == 449
     return data
+
+
+def run_eval(data: Path, name: str) -> dict[str, Any]:
+    """`archive-qa eval tests/qa/NAME --json` over the index in ``data``: its figures."""
+    out = subprocess.run(
+        [sys.executable, "-m", "ui", "eval", f"tests/qa/{name}", "--json", "--data-dir", str(data)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=900,
+    )
+    assert out.returncode == 0, out.stderr[-500:]
+    return dict(json.loads(out.stdout))

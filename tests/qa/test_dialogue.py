@@ -17,6 +17,7 @@ from qa.answer import detect_language
 from qa.dialogue import Memory, names, replay, resolve, subject_of
 from qa.service import Assistant
 from tests.conftest import ROOT
+from tests.qa.conftest import run_eval
 
 FIRST_EN = "What did the Jinzhou Electric Furnace Factory trial-produce in 1965?"
 FIRST_ZH = "锦州电炉厂1965年试制成功了什么电炉？"
@@ -227,22 +228,10 @@ def test_a_follow_up_is_answered_from_the_article_in_focus(
     assert fact not in (alone.citations or alone.related)[0].text["zh"]
 
 
-def _eval(data: Path, name: str) -> dict[str, Any]:
-    out = subprocess.run(
-        [sys.executable, "-m", "ui", "eval", f"tests/qa/{name}", "--json", "--data-dir", str(data)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=900,
-    )
-    assert out.returncode == 0, out.stderr[-500:]
-    return dict(json.loads(out.stdout))
-
-
 def test_eval_reports_follow_ups_with_and_without_the_conversation(month_data: Path) -> None:
     """`archive-qa eval` over the dialogue sets, with floors well under docs/benchmarks.md's
     figures, so that a broken memory or focus fails."""
-    f = _eval(month_data, "dialogues.jsonl")
+    f = run_eval(month_data, "dialogues.jsonl")
     assert f["first turns"]["all"]["questions"] == 44
     with_it, alone = f["follow-ups"], f["follow-ups asked alone"]
     assert with_it["all"]["questions"] == alone["all"]["questions"] == 85
@@ -250,7 +239,7 @@ def test_eval_reports_follow_ups_with_and_without_the_conversation(month_data: P
     assert with_it["all"]["recall@5"] >= 0.75 > alone["all"]["recall@5"]
     assert with_it["all"]["fact"] > alone["all"]["fact"]
     assert f["follow-ups rewritten"] >= 45
-    near = _eval(month_data, "dialogue_nearmiss.jsonl")["follow-ups"]
+    near = run_eval(month_data, "dialogue_nearmiss.jsonl")["follow-ups"]
     assert near["all"]["unanswerable"] == 44 and near["all"]["false_answers"] <= 0.6
 
 

@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +11,7 @@ from index.embedder import Embedder
 from index.settings import Settings
 from qa.answer import GLOSS_LABEL
 from qa.service import Assistant
-from tests.conftest import ROOT
+from tests.qa.conftest import run_eval
 
 
 @pytest.fixture(scope="module")
@@ -66,22 +63,10 @@ def test_another_year_than_the_archive_gives_is_not_answered(assistant: Assistan
         assert not a.answerable and a.citations == [], q
 
 
-def _eval(data: Path, name: str) -> dict[str, dict[str, float]]:
-    out = subprocess.run(
-        [sys.executable, "-m", "ui", "eval", f"tests/qa/{name}", "--json", "--data-dir", str(data)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=900,
-    )
-    assert out.returncode == 0, out.stderr[-500:]
-    return json.loads(out.stdout)
-
-
 def test_eval_reports_the_month_per_language_and_split(month_data: Path) -> None:
     """`archive-qa eval` over the month dev set: figures per language and split, and floors
     well under what docs/benchmarks.md reports, so a broken stage fails the test."""
-    f = _eval(month_data, "dev_month.jsonl")
+    f = run_eval(month_data, "dev_month.jsonl")
     assert {"all", "en", "zh", "en/dev", "en/test", "zh/dev", "zh/test"} <= f.keys()
     assert f["en"]["answerable"] == 64 and f["zh"]["answerable"] == 72
     assert f["en"]["recall@5"] >= 0.8 and f["zh"]["recall@5"] >= 0.88
@@ -92,7 +77,7 @@ def test_eval_reports_the_month_per_language_and_split(month_data: Path) -> None
 
 
 def test_eval_reports_false_answers_on_near_misses(month_data: Path) -> None:
-    f = _eval(month_data, "nearmiss.jsonl")
+    f = run_eval(month_data, "nearmiss.jsonl")
     # before the calibrated decision 79% (English) and 90% (Chinese) were answered
     assert f["en"]["false_answers"] <= 0.5 and f["zh"]["false_answers"] <= 0.6
     assert f["zh"]["answer_rate"] >= 0.8
