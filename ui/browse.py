@@ -6,13 +6,14 @@ percent-encoded. A breadcrumb leads back up, and every page links to the chat.
 
 from __future__ import annotations
 
+import itertools
 from urllib.parse import quote
 
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
 from index.records import Article
-from qa.browse import UNDATED, Day, Period, PeriodError, check_period, day, within
+from qa.browse import PAGE_SIZE, UNDATED, Day, Period, PeriodError, check_period, day, within
 from qa.service import Assistant
 from ui.render import CSS, esc, passage_page
 
@@ -28,6 +29,7 @@ text-decoration:none;color:#0b3d91}
 .aqa-articles{padding:0;list-style:none}
 .aqa-articles li{border-bottom:1px solid #ddd;padding:8px 0;overflow-wrap:anywhere}
 .aqa-articles .aqa-zh{display:block}
+.aqa-pg{font-size:1.05em;margin:14px 0 2px}
 .aqa-pages{display:flex;gap:12px;align-items:center;flex-wrap:wrap;margin:12px 0}
 a:focus-visible{outline:2px solid #1a56c4;outline-offset:2px}
 """
@@ -107,11 +109,9 @@ def _article_item(a: Article) -> str:
     if a.title_zh:
         titles += f'<span class="aqa-zh" lang="zh">{esc(a.title_zh)}</span>'
     titles = titles or esc(a.id)
-    page = f" · page / 版 {esc(a.page)}" if a.page else ""
-    return (
-        f'<li><a href="{esc(article_link(a.id))}">{titles}</a>'
-        f'<div class="aqa-cite">{esc(a.date or "")}{page}</div></li>'
-    )
+    byline = " · ".join(esc(x) for x in (a.column, a.author) if x)
+    extra = f'<div class="aqa-cite">{byline}</div>' if byline else ""
+    return f'<li><a href="{esc(article_link(a.id))}">{titles}</a>{extra}</li>'
 
 
 def day_page(d: Day) -> str:
@@ -121,9 +121,16 @@ def day_page(d: Day) -> str:
     if not d.articles:
         body = "<p>No articles on this day / 这一天没有文章。</p>"
     else:
-        items = "".join(_article_item(a) for a in d.articles)
-        start = f' start="{(d.page - 1) * len(d.articles) + 1}"' if d.page > 1 else ""
-        body = f'<p>{d.total:,} articles / 篇</p><ol class="aqa-articles"{start}>{items}</ol>'
+        body = f"<p>{d.total:,} articles / 篇</p>"
+        first = (d.page - 1) * PAGE_SIZE + 1
+        for page, group in itertools.groupby(d.articles, key=lambda a: a.page):
+            items = list(group)
+            heading = f"Page / 版 {esc(page)}" if page else "Page unknown / 版次不详"
+            body += (
+                f'<h2 class="aqa-pg">{heading}</h2><ol class="aqa-articles" start="{first}">'
+                f"{''.join(_article_item(a) for a in items)}</ol>"
+            )
+            first += len(items)
     if d.pages > 1:
         here = browse_link(key)
         prev = (

@@ -113,7 +113,7 @@ def test_browse_from_a_year_to_an_article_and_its_passages(server: str) -> None:
     assert 'href="/browse/1946-05-15"' in page
     _, page = _get(server + "/browse/1946-05-15")
     link = re.search(r'href="(/browse/article/[^"]+)"', page)
-    assert link and "新华书店将出三种期刊" in plain(page)
+    assert link and "新华书店将出三种期刊" in plain(page) and "Page / 版 2" in plain(page)
     status, page = _get(server + link.group(1))
     assert status == 200 and "华北新华书店" in plain(page)
     assert 'href="/passage/1946-05-15_' in page and "Article 1946-05-15_" in page
