@@ -395,8 +395,15 @@ def test_phone_stacks_sources_under_the_chat_without_overflow(browser: Any, serv
 
 
 def _serious(page: Any) -> list[str]:
+    """axe-core's serious and critical violations, once the page's transitions are over (a
+    card still fading in has the contrast of its half-way opacity)."""
     from axe_playwright_python.sync_playwright import Axe
 
+    page.wait_for_function(
+        "() => document.getAnimations().every(a => a.playState !== 'running'"
+        " || a.effect?.getComputedTiming().iterations === Infinity)",
+        timeout=10_000,
+    )
     found = Axe().run(page).response["violations"]
     return [
         f"{v['id']}: {v['nodes'][0]['target']}"
