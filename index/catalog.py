@@ -267,19 +267,30 @@ class Catalog:
             counts[key] = counts.get(key, 0) + int(n)
         return sorted(counts.items())
 
-    def articles_on(self, date: str, offset: int = 0, limit: int = 30) -> tuple[int, list[Article]]:
-        """How many articles ``date`` (YYYY-MM-DD, or "" for undated ones) has, and ``limit``
-        of them from ``offset``, by page then id."""
-        db = self._reader()
-        args: tuple[str, ...] = (date,) if date else ()
-        cond = f"{_DATE} = ?" if date else f"({_DATE} IS NULL OR {_DATE} = '')"
-        (total,) = db.execute(f"SELECT count(*) FROM files WHERE {cond}", args).fetchone()
-        rows = db.execute(
+    @staticmethod
+    def _on(date: str) -> tuple[str, tuple[str, ...]]:
+        """The condition (on the date index) for articles of ``date``, "" for undated ones."""
+        if date:
+            return f"{_DATE} = ?", (date,)
+        return f"({_DATE} IS NULL OR {_DATE} = '')", ()
+
+    def count_on(self, date: str) -> int:
+        """How many articles ``date`` (YYYY-MM-DD, or "" for undated ones) has."""
+        cond, args = self._on(date)
+        (total,) = (
+            self._reader().execute(f"SELECT count(*) FROM files WHERE {cond}", args).fetchone()
+        )
+        return int(total)
+
+    def articles_on(self, date: str, offset: int = 0, limit: int = 30) -> list[Article]:
+        """``limit`` articles of ``date`` from ``offset``, by page then id."""
+        cond, args = self._on(date)
+        rows = self._reader().execute(
             f"SELECT article FROM files WHERE {cond} ORDER BY "
             "CAST(json_extract(article, '$.page') AS INTEGER), article_id LIMIT ? OFFSET ?",
             (*args, limit, offset),
         )
-        return int(total), [Article.from_dict(json.loads(r[0])) for r in rows]
+        return [Article.from_dict(json.loads(r[0])) for r in rows]
 
     def iter_passages(self) -> Iterator[Passage]:
         for (data,) in self._db.execute("SELECT data FROM passages ORDER BY article_id, ord"):

@@ -72,8 +72,8 @@ def within(catalog: Catalog, period: str = "") -> list[Period]:
 def day(catalog: Catalog, date: str, page: int = 1) -> Day:
     """The articles of ``date`` (or of "undated"), page ``page`` (kept within the pages)."""
     on = "" if date == UNDATED else date
-    total, _ = catalog.articles_on(on, 0, 0)
+    total = catalog.count_on(on)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
-    _, articles = catalog.articles_on(on, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+    articles = catalog.articles_on(on, (page - 1) * PAGE_SIZE, PAGE_SIZE)
     return Day(on, articles, total, page, pages)

@@ -320,9 +320,8 @@ def _kin_en(question: str, subject: str, x: str) -> str:
     outside = question.replace(subject, " " * len(subject)) if subject else question
     for m in re.finditer(r"[A-Za-z][\w\-]*", outside):
         word = m.group(0).lower()
-        if len(word) >= 4 and word != head and re.search(rf"(?:^|-){re.escape(word)}$", head):
-            return question[: m.start()] + " ".join(words) + question[m.end() :]
-        if len(word) >= 4 and word == head and len(words) > 1:
+        refined = re.search(rf"-{re.escape(word)}$", head) or (word == head and len(words) > 1)
+        if len(word) >= 4 and refined:
             return question[: m.start()] + " ".join(words) + question[m.end() :]
     return ""
 

@@ -132,27 +132,25 @@ def resolve(catalog: Catalog, token: str) -> Resolved:
     listed as missing, the rest kept in order."""
     h, keys = decode(token)
     ids = catalog.passage_ids(keys)
-    found = catalog.passages([ids[k] for k in keys if k in ids])
-    out = Resolved(Handout(h.title, h.note, tuple(ids[k] for k in keys if k in ids), h.questions))
-    for k in keys:
-        p = found.get(ids.get(k, ""))
-        if p is None:
-            out.missing.append(k)
-        else:
-            out.found.append(p)
-    return out
+    return _looked_up(catalog, h, [(k, ids.get(k, "")) for k in keys])
 
 
 def gather(catalog: Catalog, h: Handout) -> Resolved:
     """A handout given by passage ids (the CLI) with its passages looked up; ids the archive
     does not have are listed as missing."""
     h = check(h)
-    found = catalog.passages(list(h.passages))
+    return _looked_up(catalog, h, [(pid, pid) for pid in h.passages])
+
+
+def _looked_up(catalog: Catalog, h: Handout, refs: list[tuple[str, str]]) -> Resolved:
+    """``h`` with the passages of ``refs`` (how the list names each, its passage id or "") in
+    order; those not found are listed by how the list names them."""
+    found = catalog.passages([pid for _, pid in refs if pid])
     out = Resolved(h)
-    for pid in h.passages:
+    for ref, pid in refs:
         p = found.get(pid)
         if p is None:
-            out.missing.append(pid)
+            out.missing.append(ref)
         else:
             out.found.append(p)
     return out

@@ -220,14 +220,14 @@ def cmd_handout(args: argparse.Namespace, settings: Settings) -> int:
         )
         return 1
     base = args.base_url.rstrip("/")
+    dictionary = open_dictionary(settings.model_cache) if args.md or args.pdf else None
     if args.md:
-        text = handout_markdown(r, base, open_dictionary(settings.model_cache))
-        args.md.write_text(text, encoding="utf-8")
+        args.md.write_text(handout_markdown(r, base, dictionary), encoding="utf-8")
         print(f"wrote {args.md}", file=sys.stderr)
     if args.pdf:
         from ui.handout_pdf import handout_pdf
 
-        args.pdf.write_bytes(handout_pdf(r, base, open_dictionary(settings.model_cache)))
+        args.pdf.write_bytes(handout_pdf(r, base, dictionary))
         print(f"wrote {args.pdf}", file=sys.stderr)
     print(url)
     return 0

@@ -162,14 +162,14 @@ def mount(app: FastAPI, assistant: Assistant) -> None:
         return HTMLResponse(handout_page(r, h, assistant.dictionary))
 
     def download(request: Request, h: str, kind: str) -> Response:
-        from ui.handout_pdf import handout_pdf
-
         try:
             r = resolve(assistant.index.catalog, h)
         except HandoutError as exc:
             return PlainTextResponse(f"{exc}\n", status_code=400)
         base = str(request.base_url).rstrip("/")
         if kind == "pdf":
+            from ui.handout_pdf import handout_pdf  # ReportLab, loaded when a PDF is asked
+
             body: bytes | str = handout_pdf(r, base, assistant.dictionary)
             media = "application/pdf"
         else:

@@ -52,13 +52,17 @@ ADD_JS = (
     b.setAttribute('aria-pressed', 'true');
     show(list.length);
   }, true);
-  function init() { show(load().length); }
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
-  else init();
-  new MutationObserver(function () {
-    var n = load().length, els = document.querySelectorAll('.aqa-rl-count');
-    if (els.length && els[0].textContent !== (n ? ' (' + n + ')' : '')) show(n);
-  }).observe(document.documentElement, {childList: true, subtree: true});
+  // The chat draws its "Reading list" link after the page loads: watch until it is there,
+  // then follow the list's changes in other tabs (the storage event) only.
+  function ready() {
+    if (!document.querySelector('.aqa-rl-count')) return;
+    watch.disconnect();
+    show(load().length);
+  }
+  var watch = new MutationObserver(ready);
+  watch.observe(document.documentElement, {childList: true, subtree: true});
+  ready();
+  window.addEventListener('storage', function (e) { if (e.key === KEY) show(load().length); });
 })();
 </script>"""
 )
