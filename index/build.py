@@ -20,10 +20,11 @@ from typing import Any
 
 from index.catalog import Catalog, CatalogError
 from index.embedder import Embedder
-from index.lexical import LexicalIndex, tokenize, tokenizer_version
+from index.lexical import MERGE_INLINE_ROWS, LexicalIndex, locked, tokenize, tokenizer_version
 from index.passages import make_passages
 from index.reader import ArticleError, decode, parse_article
 from index.records import Article, Passage
+from index.segments import Segment
 from index.sentence_vectors import encode as encode_vectors
 from index.sentence_vectors import sentence_texts
 from index.settings import Settings
@@ -100,39 +101,69 @@ def catalog_path(settings: Settings) -> Path:
     return Path(settings.data_dir) / "catalog.sqlite3"
 
 
-def load_lexical(settings: Settings, catalog: Catalog) -> LexicalIndex:
-    """The saved lexical index if it matches the catalog, else rebuilt from it (and saved)."""
-    lex = LexicalIndex.load(lexical_dir(settings), catalog.stamp())
-    if lex is not None and lex.stamp == catalog.stamp():
+def load_lexical(
+    settings: Settings, catalog: Catalog, current: LexicalIndex | None = None
+) -> LexicalIndex:
+    """The lexical index of the catalog's generation: the saved one when it is that
+    generation, else the saved (or ``current``) one brought up to date with the catalog
+    (:func:`sync_lexical`) and saved. Segments already in ``current`` are not read again."""
+    folder = lexical_dir(settings)
+    stamp, version = catalog.stamp(), tokenizer_version()
+    lex = LexicalIndex.load(folder, reuse=current)
+    if lex is not None and (lex.stamp, lex.tokenizer) == (stamp, version):
         return lex
-    return _rebuild_lexical(settings, catalog)
+    with locked(folder):  # one process brings it up to date; the others then load that
+        lex = LexicalIndex.load(folder, reuse=current) or current
+        if lex is not None and (lex.stamp, lex.tokenizer) == (stamp, version):
+            return lex
+        if lex is None or lex.tokenizer != version:
+            lex = LexicalIndex(tokenizer=version)
+        lex = sync_lexical(lex, catalog)
+        # A read-only data directory still answers, from the in-memory index.
+        with contextlib.suppress(OSError):
+            lex.save(folder)
+    return lex
 
 
-def passage_tokens(catalog: Catalog) -> Iterator[tuple[str, list[str], list[str]]]:
-    """Every passage's lexical tokens, one passage at a time: stored ones from the catalog, the
-    rest (new passages) tokenized now and stored once all are read, so a rebuild after a change
+def sync_lexical(lex: LexicalIndex, catalog: Catalog) -> LexicalIndex:
+    """``lex`` with the articles whose content hash differs from the catalog's (changed or
+    removed) deleted, and those (changed or new) added as one new segment: time in proportion
+    to the change. An article's hash is its file's SHA-256."""
+    stamp = catalog.stamp()
+    want = {aid: sha for aid, sha in catalog.files().values()}
+    have = lex.articles()
+    drop = [aid for aid, sha in have.items() if want.get(aid) != sha]
+    add = sorted(aid for aid, sha in want.items() if have.get(aid) != sha)
+    segment = None
+    if add:
+        rows = list(passage_tokens(catalog, add))
+        segment = Segment.build([(aid, want[aid]) for aid in add], rows)
+    # Merges may rewrite up to 10x what was added (at least MERGE_INLINE_ROWS): adding one
+    # article never rewrites the big segments; adding a year may.
+    merge_rows = max(MERGE_INLINE_ROWS, 10 * (segment.rows() if segment else 0))
+    return lex.changed(drop, segment, stamp, merge_rows=merge_rows)
+
+
+def passage_tokens(
+    catalog: Catalog, article_ids: Sequence[str] | None = None
+) -> Iterator[tuple[str, str, list[str], list[str]]]:
+    """(passage id, article id, English tokens, Chinese tokens) of every passage (or of the
+    articles ``article_ids``), one passage at a time: stored ones from the catalog, the rest
+    (new passages) tokenized now and stored once all are read, so an update after a change
     costs only what changed."""
     fresh: list[tuple[str, str, str, str]] = []
     version = tokenizer_version()
-    for pid, aid, en, zh, passage in catalog.token_rows(version):
+    for pid, aid, en, zh, passage in catalog.token_rows(version, article_ids):
         if passage is None:
-            yield pid, (en or "").split(), (zh or "").split()
+            yield pid, aid, (en or "").split(), (zh or "").split()
             continue
         en_toks = tokenize(passage.text_en) if passage.text_en else []
         zh_toks = tokenize(passage.text_zh) if passage.text_zh else []
         fresh.append((pid, aid, " ".join(en_toks), " ".join(zh_toks)))
-        yield pid, en_toks, zh_toks
+        yield pid, aid, en_toks, zh_toks
     if fresh:
         with contextlib.suppress(sqlite3.Error):  # read-only: they are redone next time
             catalog.put_tokens(version, fresh)
-
-
-def _rebuild_lexical(settings: Settings, catalog: Catalog) -> LexicalIndex:
-    lex = LexicalIndex.from_tokens(passage_tokens(catalog), stamp=catalog.stamp())
-    # A read-only data directory still answers, from the in-memory index.
-    with contextlib.suppress(OSError):
-        lex.save(lexical_dir(settings))
-    return lex
 
 
 def set_aside(path: Path) -> Path:

@@ -13,7 +13,7 @@ import hashlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from index.records import Article, Passage, PassageFacts
@@ -301,11 +301,11 @@ class Catalog:
     # that a rebuild of the BM25 index after a change tokenizes only the new passages. Tagged
     # with the tokenizer's version: another version drops them all.
     def token_rows(
-        self, version: str
+        self, version: str, article_ids: Sequence[str] | None = None
     ) -> Iterator[tuple[str, str, str | None, str | None, Passage | None]]:
         """(passage id, article id, English tokens, Chinese tokens, passage) of every passage
-        in catalog order: the tokens when stored for ``version``, else ``None`` and the
-        passage (to tokenize)."""
+        (or of the articles ``article_ids``) in catalog order: the tokens when stored for
+        ``version``, else ``None`` and the passage (to tokenize)."""
         try:
             with self._db:
                 self._use_tokens_version(version)
@@ -313,17 +313,30 @@ class Catalog:
         except sqlite3.Error:  # a read-only data directory: tokenize what is not stored
             current = self.get_meta("tokens_version") == version
         if current:
-            rows = self._db.execute(
+            query = (
                 "SELECT p.id, p.article_id, t.en, t.zh, CASE WHEN t.passage_id IS NULL "
                 "THEN p.data END FROM passages p LEFT JOIN tokens t ON t.passage_id = p.id "
-                "ORDER BY p.article_id, p.ord"
+                "{where} ORDER BY p.article_id, p.ord"
             )
         else:
-            rows = self._db.execute(
-                "SELECT id, article_id, NULL, NULL, data FROM passages ORDER BY article_id, ord"
+            query = (
+                "SELECT p.id, p.article_id, NULL, NULL, p.data FROM passages p {where} "
+                "ORDER BY p.article_id, p.ord"
             )
-        for pid, aid, en, zh, data in rows:
-            yield pid, aid, en, zh, None if data is None else Passage.from_dict(json.loads(data))
+        chunks: Iterable[Sequence[str] | None] = [None]
+        if article_ids is not None:
+            ordered = sorted(article_ids)
+            chunks = (ordered[i : i + 500] for i in range(0, len(ordered), 500))
+        for chunk in chunks:
+            if chunk is None:
+                rows = self._db.execute(query.format(where=""))
+            else:
+                marks = ",".join("?" * len(chunk))
+                where = f"WHERE p.article_id IN ({marks})"
+                rows = self._db.execute(query.format(where=where), list(chunk))
+            for pid, aid, en, zh, data in rows:
+                passage = None if data is None else Passage.from_dict(json.loads(data))
+                yield pid, aid, en, zh, passage
 
     def put_tokens(self, version: str, rows: list[tuple[str, str, str, str]]) -> None:
         """(passage id, article id, English tokens, Chinese tokens) rows made by tokenizer

@@ -1,24 +1,30 @@
-"""Lexical (BM25) index over both language sides: jieba words for Chinese, words for English."""
+"""Lexical (BM25) index over both language sides: jieba words for Chinese, words for English.
+
+The index is a list of segments (index/segments.py) that an index run adds to and marks
+deleted rows in, so a change costs time in proportion to the change (index/build.py syncs it
+with the catalog); scores are made at query time from all segments' statistics together."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
-import itertools
 import json
 import logging
 import math
+import os
 import re
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-SIDES = ("en", "zh")
+from index.segments import SIDES, Segment, SideSegment, merge
 
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 _TOKEN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[a-z0-9]+(?:['’][a-z]+)?")
@@ -72,79 +78,15 @@ def tokenizer_version() -> str:
     return f"1/jieba-{_jieba().__version__}/pystemmer-{version('PyStemmer')}"
 
 
-def lucene_scores(
-    docs: Sequence[Sequence[int]], n_vocab: int, k1: float, b: float
-) -> dict[str, Any]:
-    """bm25s's score matrix (Lucene BM25, CSC by token: data, indices, indptr, num_docs) of
-    numbered documents, computed with whole-array NumPy instead of a Python loop per document
-    (at 100k passages ~2x faster than bm25s's own build). Tested against bm25s."""
-    n_docs = len(docs)
-    lengths = np.fromiter(map(len, docs), np.int64, n_docs)
-    # One key per token occurrence: token * n_docs + document, so sorted keys run as CSC
-    # wants (by token, then document). Sorted in place: at 100k passages that is 25 M keys.
-    keys = np.fromiter(itertools.chain.from_iterable(docs), np.int64, int(lengths.sum()))
-    keys *= n_docs
-    keys += np.repeat(np.arange(n_docs, dtype=np.int32), lengths)
-    keys.sort()
-    first = np.empty(len(keys), dtype=bool)
-    first[:1] = True
-    np.not_equal(keys[1:], keys[:-1], out=first[1:])
-    starts = np.flatnonzero(first)
-    del first
-    pairs = keys[starts]
-    tf = np.diff(starts, append=len(keys))
-    del keys, starts
-    cols, rows = np.divmod(pairs, n_docs)
-    del pairs
-    df = np.bincount(cols, minlength=n_vocab)
-    idf = np.log(1 + (n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
-    tfc = tf / (k1 * ((1 - b) + b * lengths[rows] / lengths.mean()) + tf)
-    indptr = np.zeros(n_vocab + 1, dtype=np.int64)
-    np.cumsum(df, out=indptr[1:])
-    return {
-        "data": (idf[cols] * tfc).astype(np.float32),
-        "indices": rows.astype(np.int32),
-        "indptr": indptr,
-        "num_docs": n_docs,
-    }
-
-
-@functools.cache
-def _bm25_class() -> Any:
-    """bm25s.BM25 with :func:`lucene_scores` as its index build (the hook bm25s documents for
-    building the index another way); saved indexes are plain bm25s ones."""
-    import bm25s
-
-    class BM25(bm25s.BM25):
-        def build_index_from_ids(
-            self,
-            unique_token_ids: list[int],
-            corpus_token_ids: Sequence[Sequence[int]],
-            show_progress: bool = True,
-            leave_progress: bool = False,
-        ) -> dict[str, Any]:
-            if self.method != "lucene" or self.dtype != "float32" or self.int_dtype != "int32":
-                return super().build_index_from_ids(
-                    unique_token_ids, corpus_token_ids, show_progress, leave_progress
-                )
-            self.nonoccurrence_array = None
-            return lucene_scores(corpus_token_ids, len(unique_token_ids), self.k1, self.b)
-
-    return BM25
-
-
-class _Vocabulary(dict[str, int]):
-    """Token -> number, numbering a token the first time it is looked up."""
-
-    def __missing__(self, token: str) -> int:
-        self[token] = number = len(self)
-        return number
-
-
-@dataclass
-class _SideIndex:
-    ids: list[str]
-    model: Any  # bm25s.BM25
+K1 = 1.5  # bm25s's defaults (Lucene BM25), as the index had when bm25s built it
+B = 0.75
+# Segments of about the same size (within a factor of MERGE_FACTOR) are merged once there
+# are MERGE_FACTOR of them, so a passage is rewritten about log(N) / log(4) times in all.
+MERGE_FACTOR = 4
+# A merge inside an index run writes at most this many rows, or 10x what the run added:
+# adding one article never rewrites the archive's big segments (docs/benchmarks.md, issue J).
+MERGE_INLINE_ROWS = 100_000
+MANIFEST = "manifest.json"
 
 
 def _top(scores: np.ndarray, k: int) -> list[int]:
@@ -158,13 +100,72 @@ def _top(scores: np.ndarray, k: int) -> list[int]:
     return [int(i) for i in positive[order][:k]]
 
 
+@dataclass
+class _Part:
+    side: SideSegment
+    offset: int  # first row of this part in the side's concatenated rows
+    live: np.ndarray | None  # bool per row, None when no row is deleted
+    norm: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+
+
+@dataclass
+class _Side:
+    parts: list[_Part]
+    ids: list[str]  # passage id per concatenated row
+    dead: np.ndarray  # concatenated rows of deleted passages
+    n_live: int
+    avgdl: float
+
+
 class LexicalIndex:
-    """One BM25 index per language side; each maps document rows back to passage ids."""
+    """BM25 over both language sides of a list of segments (index/segments.py) minus the
+    articles deleted since each was written. Scores are computed at query time from the
+    segments' term frequencies and the statistics of all live passages together, so they
+    equal those of one index built over the live passages (tested against bm25s)."""
 
-    def __init__(self, sides: dict[str, _SideIndex], stamp: str = "") -> None:
-        self._sides = sides
+    def __init__(
+        self,
+        segments: Sequence[Segment] = (),
+        deleted: dict[str, set[int]] | None = None,
+        stamp: str = "",
+        tokenizer: str = "",
+    ) -> None:
+        self.segments = list(segments)
+        self.deleted = {s.name: set((deleted or {}).get(s.name, ())) for s in self.segments}
         self.stamp = stamp
+        self.tokenizer = tokenizer
+        self._sides = {side: self._side(side) for side in SIDES}
+        self._df: dict[tuple[str, str], int] = {}
 
+    def _side(self, side: str) -> _Side:
+        parts: list[_Part] = []
+        ids: list[str] = []
+        dead: list[np.ndarray] = []
+        n_live = 0
+        total = 0
+        for seg in self.segments:
+            s = seg.sides.get(side)
+            if s is None:
+                continue
+            gone = self.deleted[seg.name]
+            live = None
+            if gone:
+                live = ~np.isin(s.article, np.fromiter(gone, np.int32, len(gone)))
+                if live.all():
+                    live = None
+                else:
+                    dead.append(np.flatnonzero(~live) + len(ids))
+            parts.append(_Part(s, len(ids), live))
+            ids.extend(s.ids)
+            n_live += len(s.ids) if live is None else int(live.sum())
+            total += int(s.lengths.sum() if live is None else s.lengths[live].sum())
+        avgdl = total / n_live if n_live else 1.0
+        for part in parts:
+            part.norm = (K1 * ((1 - B) + B * part.side.lengths / avgdl)).astype(np.float32)
+        empty = np.zeros(0, np.int64)
+        return _Side(parts, ids, np.concatenate(dead) if dead else empty, n_live, avgdl)
+
+    # building -----------------------------------------------------------------------------
     @classmethod
     def build(cls, docs: Iterable[tuple[str, str, str]], stamp: str = "") -> LexicalIndex:
         """``docs``: (passage id, English text, Chinese text)."""
@@ -177,97 +178,115 @@ class LexicalIndex:
     def from_tokens(
         cls, docs: Iterable[tuple[str, list[str], list[str]]], stamp: str = ""
     ) -> LexicalIndex:
-        """``docs``: (passage id, English tokens, Chinese tokens), as :func:`tokenize` made them."""
+        """``docs``: (passage id, English tokens, Chinese tokens), as :func:`tokenize` made them
+        (one article per passage id's part before '#')."""
+        rows = [(pid, pid.split("#", 1)[0], en, zh) for pid, en, zh in docs]
+        articles = list(dict.fromkeys(aid for _, aid, _, _ in rows))
+        segment = Segment.build([(a, "") for a in articles], rows)
+        return cls([segment], stamp=stamp)
 
-        # Each token becomes its vocabulary number as it arrives, so the build never holds the
-        # token strings (25 M at 100k passages) and bm25s skips its own vocabulary pass.
-        per_side: dict[str, tuple[list[str], list[list[int]], _Vocabulary]] = {
-            s: ([], [], _Vocabulary()) for s in SIDES
-        }
-        for pid, en, zh in docs:
-            for side, toks in (("en", en), ("zh", zh)):
-                if toks:
-                    ids, corpus, vocab = per_side[side]
-                    ids.append(pid)
-                    corpus.append(list(map(vocab.__getitem__, toks)))
-        sides: dict[str, _SideIndex] = {}
-        for side, (ids, corpus, vocab) in per_side.items():
-            if not ids:
+    def articles(self) -> dict[str, str]:
+        """Article id -> content hash of every live article."""
+        out: dict[str, str] = {}
+        for seg in self.segments:
+            gone = self.deleted[seg.name]
+            for i, (aid, sha) in enumerate(seg.articles):
+                if i not in gone:
+                    out[aid] = sha
+        return out
+
+    def changed(
+        self, remove: Iterable[str], add: Segment | None, stamp: str, *, merge_rows: int = 0
+    ) -> LexicalIndex:
+        """A new index: this one with the articles ``remove`` deleted and the segment ``add``
+        appended, segments merged where due (:data:`MERGE_FACTOR`; no merge writes more than
+        ``merge_rows`` rows, default :data:`MERGE_INLINE_ROWS`). Cost: the change, and the
+        merges, not the index."""
+        remove = set(remove)
+        deleted = {name: set(gone) for name, gone in self.deleted.items()}
+        for seg in self.segments:
+            for i, (aid, _) in enumerate(seg.articles):
+                if aid in remove:
+                    deleted[seg.name].add(i)
+        segments = list(self.segments)
+        if add is not None:
+            segments.append(add)
+            deleted[add.name] = set()
+        segments, deleted = _merged(segments, deleted, merge_rows or MERGE_INLINE_ROWS)
+        return LexicalIndex(segments, deleted, stamp, self.tokenizer)
+
+    # searching ----------------------------------------------------------------------------
+    def _scores(self, weights: dict[str, float], side: str) -> np.ndarray:
+        st = self._sides[side]
+        scores = np.zeros(len(st.ids), dtype=np.float32)
+        for token, w in weights.items():
+            df = self.df(token, side) if w > 0 else 0
+            if not df:
                 continue
-            model = _bm25_class()()
-            model.index((corpus, dict(vocab)), show_progress=False)
-            sides[side] = _SideIndex(ids=ids, model=model)
-        return cls(sides, stamp)
+            idf = np.float32(math.log(1 + (st.n_live - df + 0.5) / (df + 0.5)))
+            weight = np.float32(w) * idf
+            for part in st.parts:
+                found = part.side.postings(token)
+                if found is None:
+                    continue
+                rows, tf = found
+                t = tf.astype(np.float32)
+                scores[part.offset + rows] += weight * (t / (t + part.norm[rows]))
+        scores[st.dead] = 0
+        return scores
 
     def search(
         self, query: str | Sequence[str], k: int = 50, sides: Sequence[str] = SIDES
     ) -> dict[str, list[tuple[str, float]]]:
-        """Top ``k`` (passage id, BM25 score) per side, best first; zero scores dropped."""
+        """Top ``k`` (passage id, BM25 score) per side, best first; zero scores dropped. A
+        token given twice counts twice (as in bm25s)."""
         tokens = tokenize(query) if isinstance(query, str) else list(query)
-        results: dict[str, list[tuple[str, float]]] = {}
-        for side in sides:
-            idx = self._sides.get(side)
-            if idx is None or not tokens:
-                results[side] = []
-                continue
-            known = [t for t in tokens if t in idx.model.vocab_dict]
-            if not known:
-                results[side] = []
-                continue
-            scores = idx.model.get_scores(known)
-            results[side] = [(idx.ids[i], float(scores[i])) for i in _top(scores, k)]
-        return results
+        counts = {t: float(c) for t, c in Counter(tokens).items()}
+        return {side: self.search_weighted(counts, side, k) for side in sides}
 
     def search_weighted(
         self, weights: dict[str, float], side: str, k: int = 50
     ) -> list[tuple[str, float]]:
         """Top ``k`` (passage id, score) of one side for a weighted query: each token's BM25
-        column times its weight (a query translated from another language: a term that is
+        score times its weight (a query translated from another language: a term that is
         one of several translations weighs less than one that is the only one)."""
-        idx = self._sides.get(side)
-        if idx is None:
+        if not self._sides[side].n_live or not weights:
             return []
-        vocab = idx.model.vocab_dict
-        m = idx.model.scores
-        data, indices, indptr = m["data"], m["indices"], m["indptr"]
-        scores = np.zeros(int(m["num_docs"]), dtype=np.float32)
-        for token, w in weights.items():
-            tid = vocab.get(token)
-            if tid is None or w <= 0:
-                continue
-            start, end = int(indptr[tid]), int(indptr[tid + 1])
-            scores[indices[start:end]] += np.float32(w) * data[start:end]
-        return [(idx.ids[i], float(scores[i])) for i in _top(scores, k)]
+        scores = self._scores(weights, side)
+        ids = self._sides[side].ids
+        return [(ids[i], float(scores[i])) for i in _top(scores, k)]
 
     def once_score(self, weights: dict[str, float], side: str) -> float:
         """The score a passage of average length holding each token once would get for the
         weighted query (a token no passage of the side holds counts at its highest IDF): what
         a full match scores, to say how much of a query a passage matches."""
-        idx = self._sides.get(side)
         n = self.passages_count(side)
-        if idx is None or not n:
+        if not n:
             return 0.0
-        k1 = float(idx.model.k1)
         total = 0.0
         for token, w in weights.items():
             df = self.df(token, side)
-            total += w * math.log(1 + (n - df + 0.5) / (df + 0.5)) / (1 + k1)
+            total += w * math.log(1 + (n - df + 0.5) / (df + 0.5)) / (1 + K1)
         return total
 
     def df(self, token: str, side: str) -> int:
-        """In how many passages of ``side`` the token occurs (0 when nowhere)."""
-        idx = self._sides.get(side)
-        if idx is None:
-            return 0
-        tid = idx.model.vocab_dict.get(token)
-        if tid is None:
-            return 0
-        indptr = idx.model.scores["indptr"]
-        return int(indptr[tid + 1] - indptr[tid])
+        """In how many live passages of ``side`` the token occurs (0 when nowhere)."""
+        key = (side, token)
+        got = self._df.get(key)
+        if got is not None:
+            return got
+        n = 0
+        for part in self._sides[side].parts:
+            found = part.side.postings(token)
+            if found is not None:
+                n += len(found[0]) if part.live is None else int(part.live[found[0]].sum())
+        if len(self._df) > 200_000:
+            self._df.clear()
+        self._df[key] = n
+        return n
 
     def passages_count(self, side: str) -> int:
-        idx = self._sides.get(side)
-        return 0 if idx is None else int(idx.model.scores["num_docs"])
+        return self._sides[side].n_live
 
     def idf(self, token: str) -> float:
         """Inverse document frequency of ``token`` (highest over the sides).
@@ -276,66 +295,133 @@ class LexicalIndex:
         word there can be, so a question about something absent is not mistaken for covered.
         """
         best = 0.0
-        for idx in self._sides.values():
-            n = int(idx.model.scores["num_docs"])
-            tid = idx.model.vocab_dict.get(token)
-            df = 0
-            if tid is not None:
-                indptr = idx.model.scores["indptr"]
-                df = int(indptr[tid + 1] - indptr[tid])
+        for side in SIDES:
+            n = self.passages_count(side)
+            if not n:
+                continue
+            df = self.df(token, side)
             best = max(best, math.log(1 + (n - df + 0.5) / (df + 0.5)))
         return best
 
     def __len__(self) -> int:
-        return len({pid for s in self._sides.values() for pid in s.ids})
+        live: set[str] = set()
+        for st in self._sides.values():
+            dead = set(st.dead.tolist())
+            live.update(pid for i, pid in enumerate(st.ids) if i not in dead)
+        return len(live)
 
+    # on disk ------------------------------------------------------------------------------
     def save(self, directory: Path) -> Path:
-        """Write to ``directory/g<stamp>`` through a private temp dir renamed into place, so
-        a crash never leaves half an index and several processes (serve processes sharing a
-        data directory) may save the same generation at once: the first rename wins and the
-        others' copies are dropped. Older generations are then removed."""
+        """Write the segments not yet on disk, then the manifest (atomically, last), then
+        remove what no manifest names any more. Callers hold :func:`locked` when several
+        processes may save (index/build.py)."""
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        final = directory / f"g{self.stamp}"
-        if not (final / "stamp.json").exists():
-            tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=directory))
-            for side, idx in self._sides.items():
-                idx.model.save(tmp / side, show_progress=False)
-                (tmp / side / "ids.json").write_text(json.dumps(idx.ids), encoding="utf-8")
-            (tmp / "stamp.json").write_text(json.dumps({"stamp": self.stamp}), encoding="utf-8")
-            try:
-                tmp.rename(final)
-            except OSError:  # another process saved this generation first
-                shutil.rmtree(tmp, ignore_errors=True)
+        for seg in self.segments:
+            seg.save(directory)
+        manifest = {
+            "stamp": self.stamp,
+            "tokenizer": self.tokenizer,
+            "k1": K1,
+            "b": B,
+            "segments": [
+                {"name": s.name, "deleted": sorted(self.deleted[s.name])} for s in self.segments
+            ],
+        }
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=directory)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(manifest, f)
+        os.replace(tmp, directory / MANIFEST)
+        keep = {f"seg-{s.name}" for s in self.segments} | {MANIFEST, ".lock"}
         for old in directory.iterdir():
-            if old.name == final.name or (
+            if old.name in keep or (
                 old.name.startswith(".tmp-") and time.time() - old.stat().st_mtime < 3600
             ):
-                continue  # the current generation, or another process's save in progress
+                continue  # in use, or another process's write in progress
             if old.is_dir():
                 shutil.rmtree(old, ignore_errors=True)
             else:
                 old.unlink(missing_ok=True)
-        return final
+        return directory / MANIFEST
 
     @classmethod
-    def load(cls, directory: Path, stamp: str) -> LexicalIndex | None:
-        """The saved index of generation ``stamp``, or ``None`` if there is none (or it is
-        unreadable)."""
-        import bm25s
-
-        directory = Path(directory) / f"g{stamp}"
-        stamp_file = directory / "stamp.json"
-        if not stamp_file.exists():
-            return None
+    def load(cls, directory: Path, reuse: LexicalIndex | None = None) -> LexicalIndex | None:
+        """The index the manifest in ``directory`` names, or ``None`` when there is none or it
+        cannot be read. Segments already in ``reuse`` are not read again."""
+        directory = Path(directory)
         try:
-            stamp = json.loads(stamp_file.read_text(encoding="utf-8"))["stamp"]
-            sides: dict[str, _SideIndex] = {}
-            for side in SIDES:
-                if (directory / side / "ids.json").exists():
-                    ids = json.loads((directory / side / "ids.json").read_text(encoding="utf-8"))
-                    model = bm25s.BM25.load(directory / side, show_progress=False, verbosity=0)
-                    sides[side] = _SideIndex(ids=ids, model=model)
-        except (OSError, ValueError, KeyError):
+            manifest = json.loads((directory / MANIFEST).read_text(encoding="utf-8"))
+            if (manifest.get("k1"), manifest.get("b")) != (K1, B):
+                return None
+            known = {s.name: s for s in reuse.segments} if reuse is not None else {}
+            segments: list[Segment] = []
+            deleted: dict[str, set[int]] = {}
+            for entry in manifest["segments"]:
+                name = str(entry["name"])
+                seg = known.get(name) or Segment.load(directory / f"seg-{name}")
+                segments.append(seg)
+                deleted[name] = {int(i) for i in entry["deleted"]}
+            return cls(segments, deleted, str(manifest["stamp"]), str(manifest["tokenizer"]))
+        except (OSError, ValueError, KeyError, TypeError):
             return None
-        return cls(sides, stamp)
+
+
+@contextlib.contextmanager
+def locked(directory: Path) -> Iterator[None]:
+    """An exclusive lock on the lexical folder (a read-only one is not locked: nothing is
+    saved there)."""
+    import fcntl
+
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        handle = open(directory / ".lock", "a+b")  # noqa: SIM115
+    except OSError:
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _merged(
+    segments: list[Segment], deleted: dict[str, set[int]], max_rows: int
+) -> tuple[list[Segment], dict[str, set[int]]]:
+    """Merge segments of about the same size once :data:`MERGE_FACTOR` of them pile up, and
+    rewrite a segment most of whose rows are deleted; no merge writes more than ``max_rows``."""
+
+    def live_rows(seg: Segment) -> int:
+        gone = deleted[seg.name]
+        if not gone:
+            return seg.rows()
+        dead = np.fromiter(gone, np.int32, len(gone))
+        return sum(int((~np.isin(s.article, dead)).sum()) for s in seg.sides.values())
+
+    while True:
+        sizes = {s.name: live_rows(s) for s in segments}
+        group: list[Segment] = []
+        for seg in segments:
+            if seg.rows() and sizes[seg.name] * 2 < seg.rows() and sizes[seg.name] <= max_rows:
+                group = [seg]  # mostly deleted: compact it
+                break
+        if not group:
+            tiers: dict[int, list[Segment]] = {}
+            for seg in segments:
+                tier = int(math.log(max(sizes[seg.name], 1), MERGE_FACTOR))
+                tiers.setdefault(tier, []).append(seg)
+            for tier in sorted(tiers):
+                members = tiers[tier]
+                if len(members) >= MERGE_FACTOR and sum(sizes[s.name] for s in members) <= max_rows:
+                    group = members
+                    break
+        if not group:
+            return segments, deleted
+        merged = merge(group, [deleted[s.name] for s in group])
+        at = segments.index(group[0])
+        names = {s.name for s in group}
+        segments = [s for s in segments if s.name not in names]
+        segments.insert(min(at, len(segments)), merged)
+        deleted = {n: d for n, d in deleted.items() if n not in names}
+        deleted[merged.name] = set()

@@ -39,7 +39,7 @@ class OpenIndex:
         with self._lock:
             if self.catalog.stamp() == self.lexical.stamp:
                 return False
-            lexical = load_lexical(self.settings, self.catalog)
+            lexical = load_lexical(self.settings, self.catalog, self.lexical)
             self.facts = self.catalog.facts()
             self.lexical = lexical
             return True

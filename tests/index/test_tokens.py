@@ -58,7 +58,9 @@ def test_stored_tokens_are_the_tokenizers_and_give_the_same_index(
     for p in passages:
         assert table[p.id] == (" ".join(tokenize(p.text_en)), " ".join(tokenize(p.text_zh)))
     # The index assembled from stored tokens ranks exactly like one tokenized from the texts.
-    from_store = LexicalIndex.from_tokens(index.build.passage_tokens(catalog))
+    from_store = LexicalIndex.from_tokens(
+        (pid, en, zh) for pid, _, en, zh in index.build.passage_tokens(catalog)
+    )
     from_texts = LexicalIndex.build((p.id, p.text_en, p.text_zh) for p in passages)
     for q in QUERIES:
         assert from_store.search(q, 10) == from_texts.search(q, 10), q
