@@ -29,9 +29,9 @@ DEFAULT_VARIANTS = ["bs32", "bs8", "tok1024", "tok1536", "tok2048", "tok3072", "
 
 def corpus_texts(limit: int) -> list[str]:
     setup()
-    from index.build import discover
     from index.passages import make_passages
     from index.reader import read_article
+    from index.sources import discover
 
     folder = BENCH_DATA / "corpus-1k"
     if not folder.exists():

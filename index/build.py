@@ -13,7 +13,7 @@ import hashlib
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,11 +28,18 @@ from index.segments import Segment
 from index.sentence_vectors import encode as encode_vectors
 from index.sentence_vectors import sentence_texts
 from index.settings import Settings
+from index.sources import (
+    MAX_FILE_BYTES,
+    ArchiveError,
+    archive_members,
+    discover,
+    file_sha256,
+    still_there,
+)
 from index.tokenpool import MIN_PASSAGES as TOKEN_POOL_MIN
 from index.tokenpool import TokenPool
 from index.vectors import StoreError, VectorStore, date_int, forget_clients
 
-ARTICLE_SUFFIXES = (".txt", ".md")
 # Passages per embed call (whole articles). sentence-transformers sorts texts by length within
 # one call, so bigger groups pad less: at 128 the calls did 1.15x the padded tokens of one sorted
 # call over 1k passages (docs/benchmarks.md). An interrupted build redoes at most one group.
@@ -51,6 +58,13 @@ class BuildReport:
     unchanged: int = 0
     skipped: list[dict[str, str]] = field(default_factory=list)
     seconds: float = 0.0
+    # Per month: each folder of article files and each .7z -> what happened to its files.
+    sources: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def source(self, name: str) -> dict[str, int]:
+        return self.sources.setdefault(
+            name, {"added": 0, "updated": 0, "unchanged": 0, "skipped": 0}
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -63,26 +77,6 @@ class _Pending:
     article: Article
     passages: list[Passage]
     is_new: bool
-
-
-def discover(paths: Sequence[Path]) -> tuple[list[Path], list[dict[str, str]]]:
-    """Article files under ``paths`` (sorted), and the paths that do not exist."""
-    found: list[Path] = []
-    missing: list[dict[str, str]] = []
-    for p in paths:
-        if p.is_file():
-            found.append(p.resolve())
-        elif p.is_dir():
-            found.extend(
-                f.resolve()
-                for f in sorted(p.rglob("*"))
-                if f.is_file()
-                and f.suffix.lower() in ARTICLE_SUFFIXES
-                and not any(part.startswith(".") for part in f.relative_to(p).parts)
-            )
-        else:
-            missing.append({"path": str(p), "error": "no such file or directory"})
-    return sorted(set(found)), missing
 
 
 def _under(path: str, roots: Sequence[Path]) -> bool:
@@ -215,43 +209,76 @@ class Indexer:
     def run(self, paths: Sequence[Path], *, progress: bool | None = None) -> BuildReport:
         started = time.perf_counter()
         report = BuildReport()
-        files, missing = discover(paths)
+        files, archives, missing = discover(paths)
         report.skipped.extend(missing)
         known = self.catalog.files()
         stale = self._stale_articles(known)
         owner = {aid: path for path, (aid, _) in known.items()}
+        same = {(aid, sha): path for path, (aid, sha) in known.items()}
         pending: list[_Pending] = []
         seen_ids: dict[str, str] = {}
-        for f in files:
-            key = str(f)
-            try:
-                raw = f.read_bytes()
-            except OSError as exc:
-                report.skipped.append({"path": key, "error": f"cannot read file: {exc.strerror}"})
-                continue
+        found: set[str] = set()
+
+        def consider(key: str, raw: bytes, source: str) -> None:
+            found.add(key)
+            count = report.source(source)
             sha = hashlib.sha256(raw).hexdigest()
             old = known.get(key)
+            stem = Path(key).stem
             if old and old[1] == sha and not self.rebuild and old[0] not in stale:
                 report.unchanged += 1
+                count["unchanged"] += 1
                 seen_ids[old[0]] = key
-                continue
+                return
+            twin = same.get((stem, sha))
+            if twin and twin != key and not old and still_there(twin):
+                report.unchanged += 1  # the same file, indexed from another folder or archive
+                count["unchanged"] += 1
+                return
             try:
-                article = parse_article(decode(raw), article_id=f.stem, path=key)
+                article = parse_article(decode(raw), article_id=stem, path=key)
                 passages = make_passages(article)
             except ArticleError as exc:
                 report.skipped.append({"path": key, "error": str(exc)})
+                count["skipped"] += 1
                 if old:
                     seen_ids[old[0]] = key  # keep what was indexed before
-                continue
+                return
             clash = seen_ids.get(article.id) or owner.get(article.id)
-            if clash and clash != key and Path(clash).exists():
+            if clash and clash != key and still_there(clash):
                 report.skipped.append(
                     {"path": key, "error": f"article id {article.id!r} already used by {clash}"}
                 )
-                continue
+                count["skipped"] += 1
+                return
             seen_ids[article.id] = key
+            same[(stem, sha)] = key  # a copy further on (a folder and its 7z) is a twin
+            count["updated" if old else "added"] += 1
             pending.append(_Pending(key, sha, article, passages, is_new=old is None))
-        found = {str(f) for f in files}
+
+        for f in files:
+            try:
+                if f.stat().st_size > MAX_FILE_BYTES:
+                    size = f.stat().st_size / 1e6
+                    raise ArticleError(
+                        f"file too large ({size:.1f} MB > {MAX_FILE_BYTES / 1e6:.0f} MB)"
+                    )
+                raw = f.read_bytes()
+            except OSError as exc:
+                error = f"cannot read file: {exc.strerror}"
+                report.skipped.append({"path": str(f), "error": error})
+                continue
+            except ArticleError as exc:
+                report.skipped.append({"path": str(f), "error": str(exc)})
+                old = known.get(str(f))
+                if old:
+                    found.add(str(f))
+                    seen_ids[old[0]] = str(f)
+                continue
+            consider(str(f), raw, str(f.parent))
+        archive_shas = self._read_archives(
+            archives, known, stale, consider, found, seen_ids, report
+        )
         gone = [p for p in known if p not in found and _under(p, paths)]
         # Articles whose vectors were lost but whose files this run does not cover (another
         # folder): re-embed them from the catalog, which keeps their passages.
@@ -268,6 +295,8 @@ class Indexer:
             self.catalog.remove(path)
             report.removed += 1
         self._write(pending, progress)
+        for key, sha in archive_shas.items():  # after its articles: a kill rereads the archive
+            self.catalog.set_meta(f"archive:{key}", sha)
         self._fill_sentence_vectors(progress)
         report.added = sum(1 for p in pending if p.is_new)
         report.updated = len(pending) - report.added
@@ -277,6 +306,60 @@ class Indexer:
         report.articles, report.passages = self.catalog.counts()
         report.seconds = round(time.perf_counter() - started, 3)
         return report
+
+    def _read_archives(
+        self,
+        archives: list[Path],
+        known: dict[str, tuple[str, str]],
+        stale: set[str],
+        consider: Callable[[str, bytes, str], None],
+        found: set[str],
+        seen_ids: dict[str, str],
+        report: BuildReport,
+    ) -> dict[str, str]:
+        """Hand each article file of each .7z to ``consider``; an archive whose SHA-256 is the
+        one recorded after its last complete run is not opened (its articles are unchanged).
+        A damaged archive is skipped with one line and what it had indexed is kept. Returns
+        archive path -> SHA-256 of the archives read completely."""
+        read: dict[str, str] = {}
+        for archive in archives:
+            key = str(archive)
+            inside = [p for p in known if p.startswith(key + "/")]
+            try:
+                sha = file_sha256(archive)
+            except OSError as exc:
+                sha = ""
+                error = f"cannot read file: {exc.strerror}"
+            if sha and sha == self.catalog.get_meta(f"archive:{key}") and not self.rebuild:
+                count = report.source(key)
+                for path in inside:
+                    found.add(path)
+                    aid = known[path][0]
+                    if aid not in stale:  # stale ones are re-embedded from the catalog
+                        seen_ids[aid] = path
+                        report.unchanged += 1
+                        count["unchanged"] += 1
+                continue
+            try:
+                if not sha:
+                    raise ArchiveError(error)
+                for name, raw, size in archive_members(archive):
+                    path = f"{key}/{name}"
+                    if raw is None:
+                        mb = MAX_FILE_BYTES / 1e6
+                        error = f"file too large ({size / 1e6:.1f} MB > {mb:.0f} MB)"
+                        report.skipped.append({"path": path, "error": error})
+                        report.source(key)["skipped"] += 1
+                        continue
+                    consider(path, raw, key)
+                read[key] = sha
+            except ArchiveError as exc:
+                report.skipped.append({"path": key, "error": str(exc)})
+                report.source(key)["skipped"] += 1
+                for path in inside:  # nothing it indexed before is lost
+                    found.add(path)
+                    seen_ids[known[path][0]] = path
+        return read
 
     def _stale_articles(self, known: dict[str, tuple[str, str]]) -> set[str]:
         """Articles whose vectors in Chroma do not match the catalog (lost or half written).

@@ -45,8 +45,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("index", help="index article files (incremental)")
-    p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: seeds/)")
+    p = sub.add_parser(
+        "index", help="index article files, folders and monthly .7z archives (incremental)"
+    )
+    p.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        help="files, folders or the archive's monthly .7z files (default: seeds/)",
+    )
     p.add_argument("--rebuild", action="store_true", help="re-embed every file")
     p.add_argument("--json", action="store_true", help="print one JSON summary object")
     p.add_argument(
@@ -174,6 +181,13 @@ def cmd_index(args: argparse.Namespace, settings: Settings) -> int:
             f"unchanged {report.unchanged}, skipped {len(report.skipped)}) "
             f"in {report.seconds:.1f} s -> {settings.data_dir}"
         )
+        months = report.sources
+        if len(months) > 1 or any(name.lower().endswith(".7z") for name in months):
+            for name, c in sorted(months.items()):
+                print(
+                    f"  {Path(name).name}: added {c['added']}, updated {c['updated']}, "
+                    f"unchanged {c['unchanged']}, skipped {c['skipped']}"
+                )
         for s in report.skipped:
             print(f"skipped {s['path']}: {s['error']}", file=sys.stderr)
     return 1 if report.skipped else 0

@@ -132,11 +132,18 @@ def test_bad_files_are_skipped_and_nothing_indexed_is_lost(tmp_path: Path, corpu
 
 
 def test_duplicate_article_ids_are_reported(tmp_path: Path, corpus: Path) -> None:
+    """Two files with one name and different text are reported; an identical copy (a month
+    as a folder and as its 7z) is the same article, indexed once and not reported."""
     (corpus / "sub").mkdir()
-    shutil.copy(corpus / "english_only.txt", corpus / "sub" / "english_only.txt")
+    (corpus / "copy").mkdir()
+    original = (corpus / "english_only.txt").read_text(encoding="utf-8")
+    (corpus / "sub" / "english_only.txt").write_text(original + "\nMore.\n", encoding="utf-8")
+    shutil.copy(corpus / "english_only.txt", corpus / "copy" / "english_only.txt")
     report = Indexer(_settings(tmp_path), HashEmbedder()).run([corpus], progress=False)
     assert len(report.skipped) == 1
+    assert report.skipped[0]["path"].endswith("sub/english_only.txt")
     assert "already used by" in report.skipped[0]["error"]
+    assert report.unchanged == 1  # the identical copy
 
 
 _SLOW_BUILD = """
@@ -248,6 +255,7 @@ def test_cli_index_json_and_exit_codes(tmp_path: Path, corpus: Path) -> None:
         "unchanged",
         "skipped",
         "seconds",
+        "sources",
     }
     assert summary["articles"] == 3 and summary["passages"] == 27 + 2
     assert summary["skipped"] == [
