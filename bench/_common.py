@@ -7,8 +7,11 @@ import platform
 import resource
 import statistics
 import sys
+import time
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -66,3 +69,37 @@ def machine() -> str:
 
 def load_note() -> str:
     return f"load average now {os.getloadavg()[0]:.2f} (another process may share the 2 cores)"
+
+
+class TimedEmbedder:
+    """Wraps an Embedder; adds up the seconds and texts of every encode call."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.seconds = 0.0
+        self.texts = 0
+
+    @property
+    def model_id(self) -> str:
+        return str(self.inner.model_id)
+
+    @property
+    def dimension(self) -> int:
+        return int(self.inner.dimension)
+
+    def embed_queries(self, texts: Sequence[str]) -> Any:
+        return self._time(self.inner.embed_queries, texts)
+
+    def embed_passages(
+        self, texts: Sequence[str], *, batch_size: int = 64, progress: bool = False
+    ) -> Any:
+        return self._time(
+            lambda t: self.inner.embed_passages(t, batch_size=batch_size, progress=progress), texts
+        )
+
+    def _time(self, fn: Any, texts: Sequence[str]) -> Any:
+        start = time.perf_counter()
+        out = fn(texts)
+        self.seconds += time.perf_counter() - start
+        self.texts += len(texts)
+        return out

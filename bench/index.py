@@ -34,7 +34,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from _common import BENCH_DATA, ROOT, load_note, machine, setup
+from _common import BENCH_DATA, ROOT, TimedEmbedder, load_note, machine, setup
 
 PEER_PYTHON = ROOT / ".venv-peer" / "bin" / "python"
 
@@ -56,40 +56,6 @@ def ensure_corpus(n: int, seed: int = 1) -> Path:
     s = generate(n, out, seed, 0.3)
     print(f"generated {out}: {s['articles']} articles, {s['passages']} passages", flush=True)
     return out
-
-
-class TimedEmbedder:
-    """Wraps an Embedder; adds up the seconds and texts of every encode call."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.seconds = 0.0
-        self.texts = 0
-
-    @property
-    def model_id(self) -> str:
-        return str(self.inner.model_id)
-
-    @property
-    def dimension(self) -> int:
-        return int(self.inner.dimension)
-
-    def embed_queries(self, texts: Sequence[str]) -> Any:
-        return self._time(self.inner.embed_queries, texts)
-
-    def embed_passages(
-        self, texts: Sequence[str], *, batch_size: int = 64, progress: bool = False
-    ) -> Any:
-        return self._time(
-            lambda t: self.inner.embed_passages(t, batch_size=batch_size, progress=progress), texts
-        )
-
-    def _time(self, fn: Any, texts: Sequence[str]) -> Any:
-        start = time.perf_counter()
-        out = fn(texts)
-        self.seconds += time.perf_counter() - start
-        self.texts += len(texts)
-        return out
 
 
 def _rss_mb() -> float:

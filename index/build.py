@@ -294,6 +294,7 @@ class Indexer:
             self.vectors.delete_article(known[path][0])
             self.catalog.remove(path)
             report.removed += 1
+        self.catalog.set_meta("clean_vectors", "")  # a killed run is checked in full next time
         self._write(pending, progress)
         for key, sha in archive_shas.items():  # after its articles: a kill rereads the archive
             self.catalog.set_meta(f"archive:{key}", sha)
@@ -304,6 +305,7 @@ class Indexer:
             self.catalog.bump()
         load_lexical(self.settings, self.catalog)
         report.articles, report.passages = self.catalog.counts()
+        self.catalog.set_meta("clean_vectors", str(self.vectors.count()))
         report.seconds = round(time.perf_counter() - started, 3)
         return report
 
@@ -365,7 +367,13 @@ class Indexer:
         """Articles whose vectors in Chroma do not match the catalog (lost or half written).
 
         Also deletes vectors that belong to no catalogued passage (a killed build's leftovers).
+        Reads every id of the catalog and of Chroma (seconds at a million passages), so it is
+        skipped when the last run finished and Chroma still holds the number of vectors that
+        run left (:meth:`_mark_clean`).
         """
+        clean = self.catalog.get_meta("clean_vectors")
+        if clean is not None and not self.rebuild and clean == str(self.vectors.count()):
+            return set()
         expected: dict[str, str] = {}
         for p in self.catalog.iter_passages():
             for side in ("en", "zh"):
