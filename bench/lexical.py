@@ -2,8 +2,8 @@
 
     .venv/bin/python bench/lexical.py --passages 100000 1000000 [--source DATA_DIR]
 
-Passages: the real stored tokens of a real index's passages (default data/bench/index-10k/data,
-made by ``bench/index.py --passages 10000``), copied under new article ids until there are N.
+Passages: the tokens of the passages of a real corpus (default data/bench/corpus-10k, made by
+``bench/index.py --passages 10000``), copied under new article ids until there are N.
 Each token's document frequency grows with N as in a longer archive while the vocabulary stays
 the source's: posting lists are longer than a real archive's for rare words, so query times
 here are on the pessimistic side. Each size runs in a fresh process:
@@ -38,6 +38,26 @@ Rows = list[tuple[str, str, list[str], list[str]]]  # passage id, article id, en
 
 
 def source_articles(data: Path) -> list[Rows]:
+    """Each article's passages' tokens: stored ones of an index's data directory, or a corpus
+    folder's articles read and tokenized here."""
+    if not (data / "catalog.sqlite3").exists():
+        from index.lexical import tokenize
+        from index.passages import make_passages
+        from index.reader import read_article
+        from index.sources import discover
+
+        out: list[Rows] = []
+        for f in discover([data])[0]:
+            art = read_article(f)
+            out.append(
+                [
+                    (p.id, art.id, tokenize(p.text_en), tokenize(p.text_zh))
+                    for p in make_passages(art)
+                ]
+            )
+        if not out:
+            sys.exit(f"error: no articles in {data}")
+        return out
     db = sqlite3.connect(data / "catalog.sqlite3")
     by_article: dict[str, Rows] = {}
     for pid, aid, en, zh in db.execute(
@@ -82,6 +102,10 @@ def child(n: int, source_dir: Path) -> dict[str, Any]:
     out["build_save_s"] = time.perf_counter() - t0
     del lex, rows
     out["build_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # What a serving process holds: the saved index loaded in a fresh process and queried.
+    cmd = [sys.executable, __file__, "--child-serve", str(folder)]
+    served = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    out["serve"] = json.loads(served.stdout.strip().splitlines()[-1])
     t0 = time.perf_counter()
     loaded = LexicalIndex.load(folder)
     assert loaded is not None
@@ -164,6 +188,39 @@ def child(n: int, source_dir: Path) -> dict[str, Any]:
     return out
 
 
+def _rss_now_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def child_serve(folder: Path) -> dict[str, Any]:
+    from query import questions
+
+    from index.lexical import LexicalIndex, tokenize
+
+    qs = [tokenize(q) for q in questions()]
+    base = _rss_now_mb()
+    t0 = time.perf_counter()
+    lex = LexicalIndex.load(folder)
+    assert lex is not None
+    load_s = time.perf_counter() - t0
+    times = []
+    for _ in range(2):
+        for q in qs:
+            a = time.perf_counter()
+            lex.search(q, 100)
+            times.append((time.perf_counter() - a) * 1000)
+    rss = _rss_now_mb()  # not ru_maxrss: a child inherits its parent's high-water mark
+    return {
+        "load_s": load_s,
+        "first_round_ms": median(times[: len(qs)]),
+        "rss_mb": rss,
+        "rss_before_mb": base,
+    }
+
+
 def end_to_end(data: Path, corpus: Path, rounds: int) -> dict[str, Any]:
     """Through ``Indexer.run`` on a real index (real Chroma, real model): one new article file
     indexed, then deleted and indexed again (removed), ``rounds`` times. The encoder's time is
@@ -224,8 +281,9 @@ def main() -> None:
     ap.add_argument(
         "--source",
         type=Path,
-        default=BENCH_DATA / "index-10k" / "data",
-        help="a real index whose stored tokens are copied (default: bench/index.py's 10k)",
+        default=BENCH_DATA / "corpus-10k",
+        help="a corpus folder (tokenized here) or an index's data directory (its stored "
+        "tokens) whose passages are copied (default: bench/index.py's 10k corpus)",
     )
     ap.add_argument(
         "--end-to-end",
@@ -238,8 +296,12 @@ def main() -> None:
     )
     ap.add_argument("--rounds", type=int, default=5, help="with --end-to-end (default 5)")
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    ap.add_argument("--child-serve", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     setup()
+    if args.child_serve:
+        print(json.dumps(child_serve(args.child_serve)))
+        return
     if args.end_to_end:
         print(machine())
         m = end_to_end(args.end_to_end[0], args.end_to_end[1], args.rounds)
@@ -267,9 +329,9 @@ def main() -> None:
     print(
         "| passages | postings | full build + save s | load s | query p50 / p95 ms | "
         "add 1 article s (median / max) | remove 1 s | add a month s (passages) | segments | "
-        "query after p50 ms | RSS MB | max rel. diff vs rebuild |"
+        "query after p50 ms | build RSS MB | serve: load s, RSS MB | max rel. diff vs rebuild |"
     )
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("|" + " ---: |" * 13)
     for m in rows:
         print(
             f"| {m['passages']} | {m['postings']} | {m['build_save_s']:.1f} | {m['load_s']:.2f} | "
@@ -277,6 +339,7 @@ def main() -> None:
             f"{m['add_one_s'][0]:.3f} / {m['add_one_s'][1]:.3f} | {m['remove_one_s'][0]:.3f} | "
             f"{m['add_month_s']:.2f} ({m['month_passages']}) | {m['segments']} | "
             f"{m['query_after_ms'][0]:.1f} | {m['rss_mb']:.0f} | "
+            f"{m['serve']['load_s']:.2f}, {m['serve']['rss_mb']:.0f} | "
             f"{m['max_rel_diff_vs_rebuild']:.1e} |"
         )
     print(load_note(), flush=True)

@@ -4,6 +4,7 @@ directory; a re-index while they serve; the Chroma server going away and coming 
 from __future__ import annotations
 
 import contextlib
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -58,8 +59,14 @@ def test_two_serve_processes_share_a_chroma_server(tmp_path: Path, real_embedder
                 # links handed out before the re-index still open the same passage
                 status, page = _get(url + "/passage/001_46162b52d6e248d1%23p9")
                 assert status == 200 and "一九六五年，这家电炉厂又试制成功了" in plain(page)
+            # One manifest of the new generation, naming every segment on disk (the old one
+            # and the new article's), which every process read rather than rebuilt.
             stamp = Catalog(data / "catalog.sqlite3").stamp()
-            assert [p.name for p in lexical_dir(settings).iterdir()] == [f"g{stamp}"]
+            folder = lexical_dir(settings)
+            manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+            assert manifest["stamp"] == stamp
+            named = {f"seg-{s['name']}" for s in manifest["segments"]}
+            assert named == {p.name for p in folder.glob("seg-*")} and len(named) == 2
 
             # The Chroma server goes away: a clear message in the chat, the question kept.
             stop(chroma)
