@@ -27,8 +27,12 @@ def indexed(tmp_path: Path) -> tuple[Settings, Path, Path]:
     other.mkdir()
     shutil.copy(ROOT / "tests" / "fixtures" / "english_only.txt", other)
     settings = Settings(data_dir=tmp_path / "data")
-    Indexer(settings, HashEmbedder()).run([seeds], progress=False)
-    Indexer(settings, HashEmbedder()).run([other], progress=False)
+    for folder in (seeds, other):
+        indexer = Indexer(settings, HashEmbedder())
+        indexer.run([folder], progress=False)
+        # Closed now: a connection closed later (when collected) checkpoints its WAL into the
+        # file a test has just damaged, and repairs it behind the test's back.
+        indexer.catalog.close()
     return settings, seeds, other
 
 
