@@ -221,7 +221,7 @@ def child_serve(folder: Path) -> dict[str, Any]:
     }
 
 
-def end_to_end(data: Path, corpus: Path, rounds: int) -> dict[str, Any]:
+def end_to_end(data: Path, corpus: Path, rounds: int, month: int = 0) -> dict[str, Any]:
     """Through ``Indexer.run`` on a real index (real Chroma, real model): one new article file
     indexed, then deleted and indexed again (removed), ``rounds`` times. The encoder's time is
     measured apart (bench/index.py's TimedEmbedder)."""
@@ -249,16 +249,18 @@ def end_to_end(data: Path, corpus: Path, rounds: int) -> dict[str, Any]:
         return out
 
     build_module.load_lexical = timed_load
+    texts = 0
     folder = Path(tempfile.mkdtemp(prefix="one-article-", dir=BENCH_DATA))
     for i in range(rounds):
         src = files[(i * 37) % len(files)]
         new = folder / f"zz_new_{i}_{src.name}"
         shutil.copy(src, new)
-        emb.seconds, lexical_s = 0.0, 0.0
+        emb.seconds, emb.texts, lexical_s = 0.0, 0, 0.0
         a = time.perf_counter()
         report = Indexer(settings, emb).run([new], progress=False)
         spent["add"].append(time.perf_counter() - a)
         spent["add_encode"].append(emb.seconds)
+        texts += emb.texts
         spent["lexical"].append(lexical_s)
         assert report.added == 1, report
         new.unlink()
@@ -271,8 +273,62 @@ def end_to_end(data: Path, corpus: Path, rounds: int) -> dict[str, Any]:
     out["add_besides_encoder"] = median(
         [t - e for t, e in zip(spent["add"], spent["add_encode"], strict=True)]
     )
+    encoded = sum(spent["add_encode"])
+    rate = texts / encoded if encoded else 0.0  # the real encoder, texts/s
+    if month:
+        out["month"] = _month(settings, files, month, emb.inner, rate)
+    out["encoder_texts_per_s"] = rate
     out["passages"] = Indexer(settings, emb).catalog.counts()[1]
     return out
+
+
+def _month(settings: Any, files: list[Path], n: int, real: Any, rate: float) -> dict[str, Any]:
+    """``n`` articles of the corpus copied as new files and indexed in one run with random
+    vectors in place of the model (which would take hours here): the run's time besides the
+    encoder, against the time the real encoder would take for the same texts (at ``rate``,
+    measured on the single articles). Then the month is removed again."""
+    import shutil
+
+    import numpy as np
+
+    from index.build import Indexer
+
+    class Random:
+        model_id, dimension = real.model_id, real.dimension
+
+        def __init__(self) -> None:
+            self.texts = 0
+            self.rng = np.random.default_rng(0)
+
+        def embed_queries(self, texts: Any) -> Any:
+            raise RuntimeError("build only")
+
+        def embed_passages(self, texts: Any, **kw: Any) -> Any:
+            self.texts += len(texts)
+            v = self.rng.normal(size=(len(texts), self.dimension)).astype(np.float32)
+            return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    folder = Path(tempfile.mkdtemp(prefix="month-", dir=BENCH_DATA))
+    for i, src in enumerate(files[-n:]):
+        shutil.copy(src, folder / f"zz_month_{i}_{src.name}")
+    fake = Random()
+    a = time.perf_counter()
+    report = Indexer(settings, fake).run([folder], progress=False)
+    seconds = time.perf_counter() - a
+    shutil.rmtree(folder)
+    a = time.perf_counter()
+    removed = Indexer(settings, fake).run([folder], progress=False)
+    remove_s = time.perf_counter() - a
+    encode_s = fake.texts / rate if rate else float("nan")
+    return {
+        "articles": report.added,
+        "texts": fake.texts,
+        "besides_encoder_s": seconds,
+        "encoder_estimate_s": encode_s,
+        "share": seconds / encode_s,
+        "removed": removed.removed,
+        "remove_s": remove_s,
+    }
 
 
 def main() -> None:
@@ -295,6 +351,13 @@ def main() -> None:
         "data/bench/corpus-10k",
     )
     ap.add_argument("--rounds", type=int, default=5, help="with --end-to-end (default 5)")
+    ap.add_argument(
+        "--month",
+        type=int,
+        default=0,
+        help="with --end-to-end: also add (and remove) this many articles in one run, "
+        "random vectors in place of the model (e.g. 2000)",
+    )
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     ap.add_argument("--child-serve", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -304,13 +367,21 @@ def main() -> None:
         return
     if args.end_to_end:
         print(machine())
-        m = end_to_end(args.end_to_end[0], args.end_to_end[1], args.rounds)
+        m = end_to_end(args.end_to_end[0], args.end_to_end[1], args.rounds, args.month)
         print(json.dumps(m))
         print(
             f"{m['passages']} passages: adding one article {m['add'][0]:.2f} s median "
             f"({m['add_encode'][0]:.2f} s of it the encoder, {m['add_besides_encoder']:.2f} s "
             f"besides; lexical update {m['lexical'][0]:.3f} s), removing it {m['remove'][0]:.2f} s"
         )
+        if "month" in m:
+            mo = m["month"]
+            print(
+                f"a month ({mo['articles']} articles, {mo['texts']} texts) besides the encoder: "
+                f"{mo['besides_encoder_s']:.1f} s; the encoder at {m['encoder_texts_per_s']:.1f} "
+                f"texts/s would take {mo['encoder_estimate_s']:.0f} s: "
+                f"{mo['share']:.1%}; removing it {mo['remove_s']:.1f} s"
+            )
         print(load_note(), flush=True)
         return
     if args.child:
