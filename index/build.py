@@ -20,7 +20,14 @@ from typing import Any
 
 from index.catalog import Catalog, CatalogError
 from index.embedder import Embedder
-from index.lexical import MERGE_INLINE_ROWS, LexicalIndex, locked, tokenize, tokenizer_version
+from index.lexical import (
+    BUILD_PASSAGES,
+    MERGE_INLINE_ROWS,
+    LexicalIndex,
+    locked,
+    tokenize,
+    tokenizer_version,
+)
 from index.passages import make_passages
 from index.reader import ArticleError, decode, parse_article
 from index.records import Article, Passage
@@ -128,14 +135,31 @@ def sync_lexical(lex: LexicalIndex, catalog: Catalog) -> LexicalIndex:
     have = lex.articles()
     drop = [aid for aid, sha in have.items() if want.get(aid) != sha]
     add = sorted(aid for aid, sha in want.items() if have.get(aid) != sha)
-    segment = None
+    segments: list[Segment] = []
     if add:
-        rows = list(passage_tokens(catalog, add))
-        segment = Segment.build([(aid, want[aid]) for aid in add], rows)
+        # Segments of at most BUILD_PASSAGES passages (whole articles), so that memory stays
+        # bounded however much is added at once.
+        rows: list[tuple[str, str, list[str], list[str]]] = []
+        for row in passage_tokens(catalog, add):
+            if len(rows) >= BUILD_PASSAGES and row[1] != rows[-1][1]:
+                segments.append(_segment(rows, want))
+                rows = []
+            rows.append(row)
+        if rows:
+            segments.append(_segment(rows, want))
+        held = {aid for seg in segments for aid, _ in seg.articles}
+        empty = [(aid, want[aid]) for aid in add if aid not in held]  # articles of no passage
+        if empty:
+            segments.append(Segment.build(empty, []))
     # Merges may rewrite up to 10x what was added (at least MERGE_INLINE_ROWS): adding one
     # article never rewrites the big segments; adding a year may.
-    merge_rows = max(MERGE_INLINE_ROWS, 10 * (segment.rows() if segment else 0))
-    return lex.changed(drop, segment, stamp, merge_rows=merge_rows)
+    merge_rows = max(MERGE_INLINE_ROWS, 10 * sum(seg.rows() for seg in segments))
+    return lex.changed(drop, segments, stamp, merge_rows=merge_rows)
+
+
+def _segment(rows: list[tuple[str, str, list[str], list[str]]], want: dict[str, str]) -> Segment:
+    articles = list(dict.fromkeys(aid for _, aid, _, _ in rows))
+    return Segment.build([(aid, want[aid]) for aid in articles], rows)
 
 
 def passage_tokens(

@@ -86,6 +86,11 @@ MERGE_FACTOR = 4
 # A merge inside an index run writes at most this many rows, or 10x what the run added:
 # adding one article never rewrites the archive's big segments (docs/benchmarks.md, issue J).
 MERGE_INLINE_ROWS = 100_000
+# No merge writes more rows than this (its memory: ~40 bytes per posting, ~100 postings per
+# row), and a build makes segments of at most BUILD_PASSAGES passages: a full build of a
+# million passages in one segment took over 20 GB and was killed (docs/benchmarks.md).
+MERGE_MAX_ROWS = 1_000_000
+BUILD_PASSAGES = 100_000
 MANIFEST = "manifest.json"
 
 
@@ -196,12 +201,17 @@ class LexicalIndex:
         return out
 
     def changed(
-        self, remove: Iterable[str], add: Segment | None, stamp: str, *, merge_rows: int = 0
+        self,
+        remove: Iterable[str],
+        add: Segment | Sequence[Segment] | None,
+        stamp: str,
+        *,
+        merge_rows: int = 0,
     ) -> LexicalIndex:
-        """A new index: this one with the articles ``remove`` deleted and the segment ``add``
-        appended, segments merged where due (:data:`MERGE_FACTOR`; no merge writes more than
-        ``merge_rows`` rows, default :data:`MERGE_INLINE_ROWS`). Cost: the change, and the
-        merges, not the index."""
+        """A new index: this one with the articles ``remove`` deleted and the segment(s)
+        ``add`` appended, segments merged where due (:data:`MERGE_FACTOR`; no merge writes more
+        than ``merge_rows`` rows, default :data:`MERGE_INLINE_ROWS`, and never more than
+        :data:`MERGE_MAX_ROWS`). Cost: the change, and the merges, not the index."""
         remove = set(remove)
         deleted = {name: set(gone) for name, gone in self.deleted.items()}
         for seg in self.segments:
@@ -209,10 +219,11 @@ class LexicalIndex:
                 if aid in remove:
                     deleted[seg.name].add(i)
         segments = list(self.segments)
-        if add is not None:
-            segments.append(add)
-            deleted[add.name] = set()
-        segments, deleted = _merged(segments, deleted, merge_rows or MERGE_INLINE_ROWS)
+        for seg in [add] if isinstance(add, Segment) else add or []:
+            segments.append(seg)
+            deleted[seg.name] = set()
+        cap = min(merge_rows or MERGE_INLINE_ROWS, MERGE_MAX_ROWS)
+        segments, deleted = _merged(segments, deleted, cap)
         return LexicalIndex(segments, deleted, stamp, self.tokenizer)
 
     # searching ----------------------------------------------------------------------------
@@ -412,8 +423,8 @@ def _merged(
                 tier = int(math.log(max(sizes[seg.name], 1), MERGE_FACTOR))
                 tiers.setdefault(tier, []).append(seg)
             for tier in sorted(tiers):
-                members = tiers[tier]
-                if len(members) >= MERGE_FACTOR and sum(sizes[s.name] for s in members) <= max_rows:
+                members = tiers[tier][:MERGE_FACTOR]
+                if len(members) == MERGE_FACTOR and sum(sizes[s.name] for s in members) <= max_rows:
                     group = members
                     break
         if not group:

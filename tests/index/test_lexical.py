@@ -226,3 +226,40 @@ def test_an_index_run_adds_a_segment_and_scores_as_a_rebuild(tmp_path: Path, cor
                 assert dict(ours[side])[pid] == pytest.approx(s, rel=1e-5)
     hits = [pid for found in lex.search("锦州").values() for pid, _ in found]
     assert hits and not any(pid.startswith("000_") for pid in hits)
+
+
+def test_a_big_addition_is_built_in_bounded_segments(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Passages added at once go into segments of at most BUILD_PASSAGES (here 6) passages,
+    whole articles each (memory stays bounded), and score as one segment of them all."""
+    import index.build
+    from index.build import Indexer, lexical_dir, load_lexical
+    from index.settings import Settings
+    from tests.fakes import HashEmbedder
+
+    monkeypatch.setattr(index.build, "BUILD_PASSAGES", 6)
+    settings = Settings(data_dir=tmp_path / "data")
+    indexer = Indexer(settings, HashEmbedder())
+    indexer.run([corpus], progress=False)
+    lex = load_lexical(settings, indexer.catalog)
+    assert len(lex.segments) >= 3
+    for seg in lex.segments:
+        ids = {pid for s in seg.sides.values() for pid in s.ids}
+        assert {pid.split("#")[0] for pid in ids} <= {aid for aid, _ in seg.articles}
+    assert lex.articles().keys() == {aid for aid, _ in indexer.catalog.files().values()}
+    monkeypatch.setattr(index.build, "BUILD_PASSAGES", 10**9)
+    import shutil
+
+    shutil.rmtree(lexical_dir(settings))
+    whole = load_lexical(settings, indexer.catalog)
+    assert len(whole.segments) == 1
+    hits = 0
+    for q in ("锦州 电炉 石英玻璃", "Jinzhou factory quartz", "学校 school 人民"):
+        for side in SIDES:
+            ours, theirs = dict(lex.search(q, 50)[side]), dict(whole.search(q, 50)[side])
+            assert ours.keys() == theirs.keys()
+            hits += len(ours)
+            for pid, s in theirs.items():
+                assert ours[pid] == pytest.approx(s, rel=1e-5)
+    assert hits > 20
