@@ -53,6 +53,7 @@ from index.vectors import StoreError, VectorStore, date_int, forget_clients
 EMBED_BATCH_PASSAGES = 1024
 # Sentences per embed call when sentence vectors are filled in (sorted by length within it).
 SENTENCE_BATCH = 2048
+SENTENCE_PAGE = 5000  # passages read from the catalog at a time
 
 
 @dataclass
@@ -483,27 +484,34 @@ class Indexer:
         from tqdm import tqdm
 
         model = self.embedder.model_id
-        todo = self.catalog.passages_without_sentence_vectors(model)
-        if not todo:
+        total = self.catalog.count_without_sentence_vectors(model)
+        if not total:
             return
-        jobs = [(p, side, sentence_texts(p, side)) for p in todo for side in ("en", "zh")]
-        jobs = [j for j in jobs if j[2]]
-        total = sum(len(texts) for _, _, texts in jobs)
         show = sys.stderr.isatty() if progress is None else progress
-        bar = tqdm(total=total, unit="sentence", desc="sentences", disable=not show)
+        bar = tqdm(total=total, unit="passage", desc="sentences", disable=not show)
+        after: tuple[str, int] = ("", -1)
         try:
             group: list[tuple[Passage, str, list[str]]] = []
             count = 0
-            for job in jobs:
-                group.append(job)
-                count += len(job[2])
-                if count >= SENTENCE_BATCH:
-                    self._embed_sentences(group, model)
-                    bar.update(count)
-                    group, count = [], 0
+            # Page by page (SENTENCE_PAGE passages): the whole to-do list of a 1M-passage
+            # index held 15 GB (docs/benchmarks.md).
+            while page := self.catalog.passages_without_sentence_vectors(
+                model, after, SENTENCE_PAGE
+            ):
+                after = (page[-1].article_id, page[-1].order)
+                for p in page:
+                    for side in ("en", "zh"):
+                        texts = sentence_texts(p, side)
+                        if texts:
+                            group.append((p, side, texts))
+                            count += len(texts)
+                    if count >= SENTENCE_BATCH:
+                        self._embed_sentences(group, model)
+                        bar.update(len({id(g[0]) for g in group}))
+                        group, count = [], 0
             if group:
                 self._embed_sentences(group, model)
-                bar.update(count)
+                bar.update(len({id(g[0]) for g in group}))
         finally:
             bar.close()
 

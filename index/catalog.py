@@ -364,13 +364,28 @@ class Catalog:
     # sentence vectors ---------------------------------------------------------------------
     # Each passage side's sentence vectors (index/sentence_vectors.py), tagged with the model
     # that made them: another model's are redone.
-    def passages_without_sentence_vectors(self, model: str) -> list[Passage]:
+    _WITHOUT_SENTENCE_VECTORS = (
+        "EXISTS (SELECT 1 FROM (SELECT 'en' AS side UNION ALL SELECT 'zh') s "
+        "WHERE json_extract(p.data, '$.text_' || s.side) != '' AND NOT EXISTS (SELECT 1 FROM "
+        "sentence_vectors v WHERE v.passage_id = p.id AND v.side = s.side AND v.model = ?))"
+    )
+
+    def count_without_sentence_vectors(self, model: str) -> int:
+        row = self._db.execute(
+            f"SELECT count(*) FROM passages p WHERE {self._WITHOUT_SENTENCE_VECTORS}", (model,)
+        ).fetchone()
+        return int(row[0])
+
+    def passages_without_sentence_vectors(
+        self, model: str, after: tuple[str, int] = ("", -1), limit: int = -1
+    ) -> list[Passage]:
+        """Passages with a side that has no sentence vectors of ``model``, in (article, order)
+        order, from after ``after`` on, at most ``limit`` of them (all when -1): callers go
+        page by page, so memory stays bounded at any size."""
         rows = self._db.execute(
-            "SELECT p.data FROM passages p WHERE EXISTS (SELECT 1 FROM (SELECT 'en' AS side "
-            "UNION ALL SELECT 'zh') s WHERE json_extract(p.data, '$.text_' || s.side) != '' "
-            "AND NOT EXISTS (SELECT 1 FROM sentence_vectors v WHERE v.passage_id = p.id "
-            "AND v.side = s.side AND v.model = ?)) ORDER BY p.article_id, p.ord",
-            (model,),
+            f"SELECT p.data FROM passages p WHERE (p.article_id, p.ord) > (?, ?) AND "
+            f"{self._WITHOUT_SENTENCE_VECTORS} ORDER BY p.article_id, p.ord LIMIT ?",
+            (after[0], after[1], model, limit),
         )
         return [Passage.from_dict(json.loads(r[0])) for r in rows]
 

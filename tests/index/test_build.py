@@ -12,6 +12,8 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
+
 from index.build import Indexer
 from index.catalog import Catalog
 from index.embedder import Vectors
@@ -317,3 +319,37 @@ def test_sentence_vectors_missing_are_filled_in_alone(tmp_path: Path, corpus: Pa
     again = CountingEmbedder()
     Indexer(settings, again).run([corpus], progress=False)
     assert again.embedded == 0
+
+
+def test_sentence_vectors_are_filled_page_by_page(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fill reads the passages to do a few at a time (memory bounded at 1M passages) and
+    writes exactly what one pass over all of them writes: every side, each once."""
+    import index.build as build
+
+    settings = _settings(tmp_path)
+    Indexer(settings, HashEmbedder()).run([corpus], progress=False)
+    path = tmp_path / "data" / "catalog.sqlite3"
+
+    def rows() -> list[tuple[str, str, bytes]]:
+        db = sqlite3.connect(path)
+        out = db.execute(
+            "SELECT passage_id, side, vectors FROM sentence_vectors ORDER BY passage_id, side"
+        ).fetchall()
+        db.close()
+        return out
+
+    whole = rows()
+    db = sqlite3.connect(path)
+    with db:
+        db.execute("DELETE FROM sentence_vectors")
+    db.close()
+    monkeypatch.setattr(build, "SENTENCE_PAGE", 2)
+    monkeypatch.setattr(build, "SENTENCE_BATCH", 3)
+    emb = CountingEmbedder()
+    Indexer(settings, emb).run([corpus], progress=False)
+    assert rows() == whole and len(whole) > 4
+    catalog = Catalog(path)
+    everything = list(catalog.iter_passages())
+    assert emb.embedded == sum(len(sentence_texts(p, s)) for p in everything for s in ("en", "zh"))
