@@ -16,7 +16,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from index.records import Article, Passage, PassageFacts
+from index.records import Article, GlossaryEntry, Passage, PassageFacts
 
 SCHEMA_VERSION = "1"
 
@@ -58,7 +58,27 @@ CREATE TABLE IF NOT EXISTS passage_keys (
     article_id TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS passage_keys_article ON passage_keys (article_id);
+CREATE TABLE IF NOT EXISTS passage_facts (
+    id TEXT PRIMARY KEY,
+    article_id TEXT NOT NULL,
+    date TEXT NOT NULL,
+    en INTEGER NOT NULL,
+    zh INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS passage_facts_article ON passage_facts (article_id);
+CREATE TABLE IF NOT EXISTS glossaries (article_id TEXT PRIMARY KEY, entries TEXT NOT NULL);
 """
+# What ranking needs of a passage, and the articles' glossaries, kept apart from the JSON so
+# that a question reads them for its candidates alone and opening reads nothing of them.
+_FACTS_OF_PASSAGES = (
+    "SELECT id, article_id, coalesce(json_extract(data, '$.date'), ''), "
+    "json_extract(data, '$.text_en') != '', json_extract(data, '$.text_zh') != '' "
+    "FROM passages"
+)
+_GLOSSARIES_OF_FILES = (
+    "SELECT article_id, json_extract(article, '$.glossary') FROM files "
+    "WHERE json_array_length(article, '$.glossary') > 0"
+)
 _DATE = "json_extract(article, '$.date')"
 
 
@@ -94,6 +114,9 @@ class Catalog:
         if self.get_meta("passage_keys") is None:
             with contextlib.suppress(sqlite3.OperationalError):  # a read-only copy
                 self._fill_keys()
+        if self.get_meta("passage_facts") is None:
+            with contextlib.suppress(sqlite3.OperationalError):
+                self._fill_facts()
         if version is None:
             self.set_meta("schema_version", SCHEMA_VERSION)
         elif version != SCHEMA_VERSION:
@@ -161,6 +184,18 @@ class Catalog:
                 "INSERT OR IGNORE INTO passage_keys (key, passage_id, article_id) VALUES (?, ?, ?)",
                 [(passage_key(p.id), p.id, p.article_id) for p in passages],
             )
+            self._db.executemany(
+                "INSERT INTO passage_facts (id, article_id, date, en, zh) VALUES (?, ?, ?, ?, ?)",
+                [
+                    (p.id, p.article_id, p.date or "", bool(p.text_en), bool(p.text_zh))
+                    for p in passages
+                ],
+            )
+            if article.glossary:
+                self._db.execute(
+                    "INSERT INTO glossaries (article_id, entries) VALUES (?, ?)",
+                    (article.id, json.dumps(article.to_dict()["glossary"], ensure_ascii=False)),
+                )
 
     def remove(self, path: str) -> None:
         with self._db:
@@ -176,6 +211,8 @@ class Catalog:
             self._db.execute("DELETE FROM sentence_vectors WHERE article_id = ?", (aid,))
             self._db.execute("DELETE FROM passages WHERE article_id = ?", (aid,))
             self._db.execute("DELETE FROM passage_keys WHERE article_id = ?", (aid,))
+            self._db.execute("DELETE FROM passage_facts WHERE article_id = ?", (aid,))
+            self._db.execute("DELETE FROM glossaries WHERE article_id = ?", (aid,))
             self._db.execute("DELETE FROM files WHERE article_id = ?", (aid,))
         self._db.execute("DELETE FROM files WHERE path = ?", (path,))
 
@@ -189,6 +226,15 @@ class Catalog:
             )
             self._db.execute(
                 "INSERT OR REPLACE INTO meta (key, value) VALUES ('passage_keys', '1')"
+            )
+
+    def _fill_facts(self) -> None:
+        """Passage facts and glossaries of a catalog made before they had tables (once)."""
+        with self._db:
+            self._db.execute(f"INSERT OR REPLACE INTO passage_facts {_FACTS_OF_PASSAGES}")
+            self._db.execute(f"INSERT OR REPLACE INTO glossaries {_GLOSSARIES_OF_FILES}")
+            self._db.execute(
+                "INSERT OR REPLACE INTO meta (key, value) VALUES ('passage_facts', '1')"
             )
 
     def passage_ids(self, keys: list[str]) -> dict[str, str]:
@@ -238,17 +284,26 @@ class Catalog:
                 out[p.id] = p
         return out
 
-    def facts(self) -> dict[str, PassageFacts]:
-        """Every passage's article, date and sides (0.5 s and ~20 MB at 100k passages)."""
-        rows = self._db.execute(
-            "SELECT id, article_id, json_extract(data, '$.date'), "
-            "json_extract(data, '$.text_en') != '', json_extract(data, '$.text_zh') != '' "
-            "FROM passages"
-        )
-        return {
-            pid: PassageFacts(aid, date or "", bool(en), bool(zh))
-            for pid, aid, date, en, zh in rows
-        }
+    def facts(self, ids: Iterable[str]) -> dict[str, PassageFacts]:
+        """The article, date and sides of the passages ``ids`` (those that exist): what ranking
+        needs of its candidates. ~1 ms for a question's ~350 candidates at any index size."""
+        wanted = list(ids)
+        out: dict[str, PassageFacts] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for pid, aid, date, en, zh in self._reader().execute(
+                f"SELECT id, article_id, date, en, zh FROM passage_facts WHERE id IN ({marks})",
+                chunk,
+            ):
+                out[pid] = PassageFacts(aid, date, bool(en), bool(zh))
+        return out
+
+    def glossary_entries(self) -> Iterator[GlossaryEntry]:
+        """Every article's named-entity glossary entries (only articles that have some)."""
+        for (data,) in self._reader().execute("SELECT entries FROM glossaries"):
+            for entry in json.loads(data):
+                yield GlossaryEntry(**entry)
 
     # browsing ---------------------------------------------------------------------------
     def periods(self, prefix: str = "") -> list[tuple[str, int]]:

@@ -10,7 +10,6 @@ from index.build import catalog_path, load_lexical
 from index.catalog import Catalog
 from index.embedder import Embedder
 from index.lexical import LexicalIndex
-from index.records import PassageFacts
 from index.settings import Settings
 from index.vectors import VectorStore
 
@@ -25,14 +24,13 @@ class OpenIndex:
     vectors: VectorStore
     lexical: LexicalIndex
     settings: Settings
-    facts: dict[str, PassageFacts] = field(default_factory=dict)  # of the lexical's generation
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def refresh(self) -> bool:
         """Follow a re-index made by another process (``archive-qa index`` while the app
         serves, or several serve processes sharing one data directory and Chroma server):
         when the catalog's generation differs from the lexical index's, load or rebuild the
-        lexical index and re-read the passages' facts. True when it changed. One SQLite read
+        lexical index. True when it changed. One SQLite read
         when nothing changed."""
         if self.catalog.stamp() == self.lexical.stamp:
             return False
@@ -40,7 +38,6 @@ class OpenIndex:
             if self.catalog.stamp() == self.lexical.stamp:
                 return False
             lexical = load_lexical(self.settings, self.catalog, self.lexical)
-            self.facts = self.catalog.facts()
             self.lexical = lexical
             return True
 
@@ -58,4 +55,4 @@ def open_catalog(settings: Settings) -> Catalog:
 def open_index(settings: Settings, embedder: Embedder) -> OpenIndex:
     catalog = open_catalog(settings)
     vectors = VectorStore(settings, embedder.model_id, embedder.dimension)
-    return OpenIndex(catalog, vectors, load_lexical(settings, catalog), settings, catalog.facts())
+    return OpenIndex(catalog, vectors, load_lexical(settings, catalog), settings)

@@ -26,7 +26,7 @@ reads) is the one of the list that ranked the passage.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -35,7 +35,7 @@ import numpy as np
 from index.catalog import Catalog
 from index.embedder import Embedder, Vectors
 from index.lexical import SIDES, LexicalIndex
-from index.records import Passage, PassageFacts
+from index.records import Passage
 from index.vectors import VectorStore
 from qa.centring import centred_query
 from qa.crosslang import Translation
@@ -102,17 +102,12 @@ class Retriever:
         lexical: LexicalIndex,
         catalog: Catalog,
         glossary: Glossary | None = None,
-        facts: Mapping[str, PassageFacts] | None = None,
     ) -> None:
         self.embedder = embedder
         self.vectors = vectors
         self.lexical = lexical
         self.catalog = catalog
         self.glossary = glossary or Glossary(())
-        # Ranking reads these in-memory facts; only the top k passages are read from the
-        # catalog (reading every candidate, ~350 per question, was a quarter of the server's
-        # time under load: docs/benchmarks.md).
-        self.facts = facts if facts is not None else catalog.facts()
 
     def _dense(
         self,
@@ -196,10 +191,15 @@ class Retriever:
             for pid, score in [*ranked, *extra.get((kind, side), ())]:
                 best[pid] = max(best.get(pid, 0.0), score)
         candidates = sorted({pid for standardised in z.values() for pid in standardised})
+        # Ranking reads the candidates' facts (article, date, sides) from a narrow table: no
+        # JSON (reading every candidate's passage, ~350 per question, was a quarter of the
+        # server's time under load), nothing held per passage (that was ~400 MB and 5 s of
+        # opening at 1M passages: docs/benchmarks.md). The top k are read whole.
+        facts = self.catalog.facts(candidates)
         other = "zh" if language == "en" else "en"
         ranked_all: list[tuple[float, str, float]] = []  # (fused, passage id, dense z)
         for pid in candidates:
-            f = self.facts.get(pid)
+            f = facts.get(pid)
             if f is None or not filters.admits(f):
                 continue
             own = f.has(language) and language in sides

@@ -18,7 +18,7 @@ from index.embedder import Embedder, Vectors
 from index.sentence_vectors import decode as decode_vectors
 from index.sentence_vectors import sentence_texts
 from index.settings import Settings
-from index.store import OpenIndex, open_index
+from index.store import OpenIndex, open_catalog, open_index
 from qa import decision
 from qa.answer import (
     Answer,
@@ -124,7 +124,7 @@ class Considered:
 
 
 def _glossary(index: OpenIndex) -> Glossary:
-    return Glossary(g for a in index.catalog.iter_articles() for g in a.glossary)
+    return Glossary(index.catalog.glossary_entries())
 
 
 @dataclass
@@ -135,11 +135,29 @@ class Assistant:
     dictionary: Dictionary | None = None
 
     @classmethod
-    def open(cls, settings: Settings, embedder: Embedder | None = None) -> Assistant:
+    def open(
+        cls,
+        settings: Settings,
+        embedder: Embedder | None = None,
+        *,
+        wrap: Callable[[Embedder], Embedder] | None = None,
+    ) -> Assistant:
+        """An assistant over the index of ``settings``. Without an ``embedder`` the configured
+        model loads (then ``wrap`` wraps it) in a thread while Chroma reads its vector index:
+        the two were most of the cold start at 1M passages (docs/benchmarks.md)."""
         if embedder is None:
-            from index.embedding import load_embedder
+            from concurrent.futures import ThreadPoolExecutor
 
-            embedder = load_embedder(settings)
+            from index.embedding import load_embedder
+            from index.vectors import warm
+
+            open_catalog(settings).close()  # no index: said at once, not after the model
+            with ThreadPoolExecutor(1, thread_name_prefix="model") as pool:
+                loading = pool.submit(load_embedder, settings)
+                warm(settings)
+                embedder = loading.result()
+        if wrap is not None:
+            embedder = wrap(embedder)
         assistant = cls.over(embedder, open_index(settings, embedder))
         for language in CENTROID_QUESTIONS:  # computed now, not at the first question
             language_centroid(embedder, language)
@@ -178,7 +196,6 @@ class Assistant:
             self.index.lexical,
             self.index.catalog,
             self.glossary,
-            self.index.facts,
         )
 
     def consider(
@@ -282,7 +299,7 @@ class Assistant:
         translation = self.translate(text, answer.language)
         found = matching(self.index.lexical, text, answer.language, translation)
         cited = [c.passage_id for c in answer.citations]
-        return timeline(found, cited, self.index.facts)
+        return timeline(found, cited, self.index.catalog.facts({*found, *cited}))
 
     def answer(self, c: Considered) -> Answer:
         """The cited answer of a considered question, or the archive's "does not say"."""

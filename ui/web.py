@@ -429,9 +429,8 @@ def build_app(assistant: Assistant, auth: tuple[str, str] | None = None) -> Any:
 def serve(settings: Settings, host: str, port: int, auth: tuple[str, str] | None = None) -> None:
     import uvicorn
 
-    from index.embedding import load_embedder
     from qa.coalesce import CoalescingEmbedder
 
     # Students asking at the same moment share one model call for their questions.
-    app = build_app(Assistant.open(settings, CoalescingEmbedder(load_embedder(settings))), auth)
+    app = build_app(Assistant.open(settings, wrap=CoalescingEmbedder), auth)
     uvicorn.run(app, host=host, port=port, log_level="warning")
