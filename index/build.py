@@ -54,6 +54,7 @@ EMBED_BATCH_PASSAGES = 1024
 # Sentences per embed call when sentence vectors are filled in (sorted by length within it).
 SENTENCE_BATCH = 2048
 SENTENCE_PAGE = 5000  # passages read from the catalog at a time
+SCOPED_FILL_MAX = 10_000  # articles named in the sentence-vector query; more: a full scan
 
 
 @dataclass
@@ -87,12 +88,9 @@ class _Pending:
     is_new: bool
 
 
-def _under(path: str, roots: Sequence[Path]) -> bool:
-    for r in roots:
-        root = str(r.resolve())
-        if path == root or path.startswith(root.rstrip("/") + "/"):
-            return True
-    return False
+def _under(path: str, roots: Sequence[str]) -> bool:
+    """``path`` is one of the resolved ``roots`` or inside one."""
+    return any(path == root or path.startswith(root.rstrip("/") + "/") for root in roots)
 
 
 def lexical_dir(settings: Settings) -> Path:
@@ -304,7 +302,8 @@ class Indexer:
         archive_shas = self._read_archives(
             archives, known, stale, consider, found, seen_ids, report
         )
-        gone = [p for p in known if p not in found and _under(p, paths)]
+        roots = [str(r.resolve()) for r in paths]  # once: per catalog path it took 5 s at 1M
+        gone = [p for p in known if p not in found and _under(p, roots)]
         # Articles whose vectors were lost but whose files this run does not cover (another
         # folder): re-embed them from the catalog, which keeps their passages.
         covered = {item.article.id for item in pending} | set(seen_ids)
@@ -320,10 +319,18 @@ class Indexer:
             self.catalog.remove(path)
             report.removed += 1
         self.catalog.set_meta("clean_vectors", "")  # a killed run is checked in full next time
+        # Sentence vectors: when the last run left every passage with them, only this run's
+        # articles can lack them (a full scan of the catalog took 14 s at 1M passages).
+        model = self.embedder.model_id
+        complete = self.catalog.get_meta("sentence_vectors") == model and not self.rebuild
+        self.catalog.set_meta("sentence_vectors", "")  # a killed run fills in full next time
         self._write(pending, progress)
         for key, sha in archive_shas.items():  # after its articles: a kill rereads the archive
             self.catalog.set_meta(f"archive:{key}", sha)
-        self._fill_sentence_vectors(progress)
+        written = sorted({item.article.id for item in pending})
+        scoped = complete and len(written) <= SCOPED_FILL_MAX
+        self._fill_sentence_vectors(progress, written if scoped else None)
+        self.catalog.set_meta("sentence_vectors", model)
         report.added = sum(1 for p in pending if p.is_new)
         report.updated = len(pending) - report.added
         if pending or gone or self.rebuild or stale:
@@ -477,14 +484,17 @@ class Indexer:
             if pool is not None:
                 pool.close()
 
-    def _fill_sentence_vectors(self, progress: bool | None) -> None:
+    def _fill_sentence_vectors(self, progress: bool | None, articles: list[str] | None) -> None:
         """Embed the sentences of every passage that has no sentence vectors yet (new articles,
         an index built before sentence vectors, or a build killed in between): each passage
-        side's vectors are one catalog row, written as soon as its group is embedded."""
+        side's vectors are one catalog row, written as soon as its group is embedded. Only
+        the passages of ``articles`` are looked at, unless None."""
         from tqdm import tqdm
 
         model = self.embedder.model_id
-        total = self.catalog.count_without_sentence_vectors(model)
+        if articles is not None and not articles:
+            return
+        total = self.catalog.count_without_sentence_vectors(model, articles)
         if not total:
             return
         show = sys.stderr.isatty() if progress is None else progress
@@ -496,7 +506,7 @@ class Indexer:
             # Page by page (SENTENCE_PAGE passages): the whole to-do list of a 1M-passage
             # index held 15 GB (docs/benchmarks.md).
             while page := self.catalog.passages_without_sentence_vectors(
-                model, after, SENTENCE_PAGE
+                model, after, SENTENCE_PAGE, articles
             ):
                 after = (page[-1].article_id, page[-1].order)
                 for p in page:

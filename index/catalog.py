@@ -52,6 +52,7 @@ CREATE TABLE IF NOT EXISTS sentence_vectors (
 );
 CREATE INDEX IF NOT EXISTS sentence_vectors_article ON sentence_vectors (article_id);
 CREATE INDEX IF NOT EXISTS files_date ON files (json_extract(article, '$.date'));
+CREATE INDEX IF NOT EXISTS files_hash ON files (path, article_id, sha256);
 CREATE TABLE IF NOT EXISTS passage_keys (
     key TEXT PRIMARY KEY,
     passage_id TEXT NOT NULL,
@@ -425,22 +426,38 @@ class Catalog:
         "sentence_vectors v WHERE v.passage_id = p.id AND v.side = s.side AND v.model = ?))"
     )
 
-    def count_without_sentence_vectors(self, model: str) -> int:
+    @staticmethod
+    def _among(articles: Sequence[str] | None) -> tuple[str, list[str]]:
+        if articles is None:
+            return "", []
+        return f" AND p.article_id IN ({','.join('?' * len(articles))})", list(articles)
+
+    def count_without_sentence_vectors(
+        self, model: str, articles: Sequence[str] | None = None
+    ) -> int:
+        among, ids = self._among(articles)
         row = self._db.execute(
-            f"SELECT count(*) FROM passages p WHERE {self._WITHOUT_SENTENCE_VECTORS}", (model,)
+            f"SELECT count(*) FROM passages p WHERE {self._WITHOUT_SENTENCE_VECTORS}{among}",
+            (model, *ids),
         ).fetchone()
         return int(row[0])
 
     def passages_without_sentence_vectors(
-        self, model: str, after: tuple[str, int] = ("", -1), limit: int = -1
+        self,
+        model: str,
+        after: tuple[str, int] = ("", -1),
+        limit: int = -1,
+        articles: Sequence[str] | None = None,
     ) -> list[Passage]:
         """Passages with a side that has no sentence vectors of ``model``, in (article, order)
-        order, from after ``after`` on, at most ``limit`` of them (all when -1): callers go
-        page by page, so memory stays bounded at any size."""
+        order, from after ``after`` on, at most ``limit`` of them (all when -1), of the
+        ``articles`` only unless None: callers go page by page, so memory stays bounded at
+        any size."""
+        among, ids = self._among(articles)
         rows = self._db.execute(
             f"SELECT p.data FROM passages p WHERE (p.article_id, p.ord) > (?, ?) AND "
-            f"{self._WITHOUT_SENTENCE_VECTORS} ORDER BY p.article_id, p.ord LIMIT ?",
-            (after[0], after[1], model, limit),
+            f"{self._WITHOUT_SENTENCE_VECTORS}{among} ORDER BY p.article_id, p.ord LIMIT ?",
+            (after[0], after[1], model, *ids, limit),
         )
         return [Passage.from_dict(json.loads(r[0])) for r in rows]
 

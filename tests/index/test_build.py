@@ -304,6 +304,7 @@ def test_sentence_vectors_missing_are_filled_in_alone(tmp_path: Path, corpus: Pa
     db = sqlite3.connect(tmp_path / "data" / "catalog.sqlite3")
     with db:
         db.execute("DELETE FROM sentence_vectors WHERE article_id LIKE '00%'")
+        db.execute("DELETE FROM meta WHERE key = 'sentence_vectors'")  # as an older index
     db.close()
     emb = CountingEmbedder()
     report = Indexer(settings, emb).run([corpus], progress=False)
@@ -344,6 +345,7 @@ def test_sentence_vectors_are_filled_page_by_page(
     db = sqlite3.connect(path)
     with db:
         db.execute("DELETE FROM sentence_vectors")
+        db.execute("DELETE FROM meta WHERE key = 'sentence_vectors'")  # as an older index
     db.close()
     monkeypatch.setattr(build, "SENTENCE_PAGE", 2)
     monkeypatch.setattr(build, "SENTENCE_BATCH", 3)
@@ -353,3 +355,26 @@ def test_sentence_vectors_are_filled_page_by_page(
     catalog = Catalog(path)
     everything = list(catalog.iter_passages())
     assert emb.embedded == sum(len(sentence_texts(p, s)) for p in everything for s in ("en", "zh"))
+
+
+def test_a_run_fills_sentence_vectors_of_its_own_articles_only(
+    tmp_path: Path, corpus: Path
+) -> None:
+    """Once every passage has sentence vectors, a run looks only at the articles it wrote (a
+    scan of the whole catalog took 14 s at 1M passages); the new one gets all of its own."""
+    settings = _settings(tmp_path)
+    Indexer(settings, HashEmbedder()).run([corpus], progress=False)
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    seed = next(corpus.glob("*46162b52d6e248d1*"))
+    (extra / "zz_copy.md").write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
+    emb = CountingEmbedder()
+    report = Indexer(settings, emb).run([extra], progress=False)
+    assert report.added == 1
+    catalog = Catalog(tmp_path / "data" / "catalog.sqlite3")
+    mine = catalog.passages_of("zz_copy")
+    texts = sum(bool(p.text(s)) for p in mine for s in ("en", "zh"))  # the passage vectors
+    assert texts and emb.embedded == texts + sum(
+        len(sentence_texts(p, s)) for p in mine for s in ("en", "zh")
+    )
+    assert catalog.passages_without_sentence_vectors(HashEmbedder().model_id) == []
