@@ -207,9 +207,9 @@ def measure(n: int, rounds: int) -> dict[str, Any]:
     }
 
 
-def _rss_now_mb(field: str = "VmRSS:") -> float:
-    """The process's resident memory now (VmRSS): what it holds while serving."""
-    for line in Path("/proc/self/status").read_text().splitlines():
+def _rss_now_mb(field: str = "VmRSS:", pid: int | str = "self") -> float:
+    """A process's resident memory now (VmRSS, or ``field``): what it holds while serving."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith(field):
             return int(line.split()[1]) / 1024
     return 0.0
@@ -241,13 +241,6 @@ def _chroma_server(n: int) -> tuple[subprocess.Popen[bytes], dict[str, str]]:
         time.sleep(0.1)
     proc.kill()
     sys.exit("chroma run did not listen within 60 s")
-
-
-def _rss_of_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def _child(*args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
@@ -312,7 +305,7 @@ def main() -> None:
             server, env = _chroma_server(n)
             try:
                 m = _child("measure", str(n), str(args.rounds), env=env)
-                m["chroma_rss_mb"] = _rss_of_mb(server.pid)
+                m["chroma_rss_mb"] = _rss_now_mb(pid=server.pid)
             finally:
                 server.terminate()
                 server.wait(timeout=60)

@@ -502,7 +502,7 @@ class Indexer:
         after: tuple[str, int] = ("", -1)
         try:
             group: list[tuple[Passage, str, list[str]]] = []
-            count = 0
+            count = passages = 0  # sentences and passages in the group
             # Page by page (SENTENCE_PAGE passages): the whole to-do list of a 1M-passage
             # index held 15 GB (docs/benchmarks.md).
             while page := self.catalog.passages_without_sentence_vectors(
@@ -515,13 +515,14 @@ class Indexer:
                         if texts:
                             group.append((p, side, texts))
                             count += len(texts)
+                    passages += 1
                     if count >= SENTENCE_BATCH:
                         self._embed_sentences(group, model)
-                        bar.update(len({id(g[0]) for g in group}))
-                        group, count = [], 0
+                        bar.update(passages)
+                        group, count, passages = [], 0, 0
             if group:
                 self._embed_sentences(group, model)
-                bar.update(len({id(g[0]) for g in group}))
+            bar.update(passages)
         finally:
             bar.close()
 

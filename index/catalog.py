@@ -15,6 +15,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from index.records import Article, GlossaryEntry, Passage, PassageFacts
 
@@ -240,15 +241,18 @@ class Catalog:
 
     def passage_ids(self, keys: list[str]) -> dict[str, str]:
         """The passage ids of short keys (:func:`passage_key`); unknown keys are left out."""
-        out: dict[str, str] = {}
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = self._reader().execute(
-                f"SELECT key, passage_id FROM passage_keys WHERE key IN ({marks})", chunk
+        rows = self._rows_in("SELECT key, passage_id FROM passage_keys WHERE key IN ({})", keys)
+        return {str(k): str(pid) for k, pid in rows}
+
+    def _rows_in(self, sql: str, ids: Iterable[str], *after: object) -> Iterator[Any]:
+        """The rows of ``sql`` (its ``{}`` an IN list) for ``ids``, 500 at a time (SQLite's
+        limit on bound values); ``after``: values bound after the list."""
+        wanted = list(ids)
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            yield from self._reader().execute(
+                sql.format(",".join("?" * len(chunk))), [*chunk, *after]
             )
-            out.update({str(k): str(pid) for k, pid in rows})
-        return out
 
     # reading ----------------------------------------------------------------------------
     def article(self, article_id: str) -> Article | None:
@@ -275,30 +279,18 @@ class Catalog:
 
     def passages(self, ids: list[str]) -> dict[str, Passage]:
         out: dict[str, Passage] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for (data,) in self._reader().execute(
-                f"SELECT data FROM passages WHERE id IN ({marks})", chunk
-            ):
-                p = Passage.from_dict(json.loads(data))
-                out[p.id] = p
+        for (data,) in self._rows_in("SELECT data FROM passages WHERE id IN ({})", ids):
+            p = Passage.from_dict(json.loads(data))
+            out[p.id] = p
         return out
 
     def facts(self, ids: Iterable[str]) -> dict[str, PassageFacts]:
         """The article, date and sides of the passages ``ids`` (those that exist): what ranking
         needs of its candidates. ~1 ms for a question's ~350 candidates at any index size."""
-        wanted = list(ids)
-        out: dict[str, PassageFacts] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for pid, aid, date, en, zh in self._reader().execute(
-                f"SELECT id, article_id, date, en, zh FROM passage_facts WHERE id IN ({marks})",
-                chunk,
-            ):
-                out[pid] = PassageFacts(aid, date, bool(en), bool(zh))
-        return out
+        rows = self._rows_in(
+            "SELECT id, article_id, date, en, zh FROM passage_facts WHERE id IN ({})", ids
+        )
+        return {pid: PassageFacts(aid, date, bool(en), bool(zh)) for pid, aid, date, en, zh in rows}
 
     def glossary_entries(self) -> Iterator[GlossaryEntry]:
         """Every article's named-entity glossary entries (only articles that have some)."""
@@ -472,17 +464,13 @@ class Catalog:
 
     def sentence_vectors(self, ids: list[str], model: str) -> dict[tuple[str, str], bytes]:
         """(passage id, side) -> encoded vectors of the given passages (made by ``model``)."""
-        out: dict[tuple[str, str], bytes] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for pid, side, blob in self._reader().execute(
-                f"SELECT passage_id, side, vectors FROM sentence_vectors "
-                f"WHERE passage_id IN ({marks}) AND model = ?",
-                [*chunk, model],
-            ):
-                out[(pid, side)] = bytes(blob)
-        return out
+        rows = self._rows_in(
+            "SELECT passage_id, side, vectors FROM sentence_vectors "
+            "WHERE passage_id IN ({}) AND model = ?",
+            ids,
+            model,
+        )
+        return {(pid, side): bytes(blob) for pid, side, blob in rows}
 
     def counts(self) -> tuple[int, int]:
         """(articles, passages)."""

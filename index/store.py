@@ -30,8 +30,7 @@ class OpenIndex:
         """Follow a re-index made by another process (``archive-qa index`` while the app
         serves, or several serve processes sharing one data directory and Chroma server):
         when the catalog's generation differs from the lexical index's, load or rebuild the
-        lexical index. True when it changed. One SQLite read
-        when nothing changed."""
+        lexical index. True when it changed. One SQLite read when nothing changed."""
         if self.catalog.stamp() == self.lexical.stamp:
             return False
         with self._lock:
