@@ -39,13 +39,18 @@ from _common import BENCH_DATA, ROOT, TimedEmbedder, load_note, machine, setup
 PEER_PYTHON = ROOT / ".venv-peer" / "bin" / "python"
 
 
-def label(n: int) -> str:
-    return f"{n // 1000}k" if n % 1000 == 0 else str(n)
+CHINESE_ONLY_SHARE = 0.3  # the default mix of the bench corpora
 
 
-def ensure_corpus(n: int, seed: int = 1) -> Path:
+def label(n: int, chinese_only: float = CHINESE_ONLY_SHARE) -> str:
+    """``1000k``; a corpus of another mix says so: ``1000k-zh98`` (98% Chinese-only)."""
+    size = f"{n // 1000}k" if n % 1000 == 0 else str(n)
+    return size if chinese_only == CHINESE_ONLY_SHARE else f"{size}-zh{round(chinese_only * 100)}"
+
+
+def ensure_corpus(n: int, seed: int = 1, chinese_only: float = CHINESE_ONLY_SHARE) -> Path:
     """data/bench/corpus-<n>, generated once (same seed -> same files)."""
-    out = BENCH_DATA / f"corpus-{label(n)}"
+    out = BENCH_DATA / f"corpus-{label(n, chinese_only)}"
     manifest = out / "corpus.json"
     if manifest.exists():
         info = json.loads(manifest.read_text())
@@ -53,7 +58,7 @@ def ensure_corpus(n: int, seed: int = 1) -> Path:
             return out
     from corpus import generate
 
-    s = generate(n, out, seed, 0.3)
+    s = generate(n, out, seed, chinese_only)
     print(f"generated {out}: {s['articles']} articles, {s['passages']} passages", flush=True)
     return out
 
@@ -390,7 +395,8 @@ def main() -> None:
     if args.child:
         mode, *rest = args.child
         if mode == "corpus":  # for bench/query.py
-            print(json.dumps(str(ensure_corpus(int(rest[0])))))
+            share = float(rest[1]) if len(rest) > 1 else CHINESE_ONLY_SHARE
+            print(json.dumps(str(ensure_corpus(int(rest[0]), chinese_only=share))))
             return
         children: dict[str, Callable[..., Any]] = {
             "ours": child_ours,

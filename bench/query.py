@@ -35,12 +35,20 @@ from _common import BENCH_DATA, ROOT, XQUAD, load_note, machine, median, percent
 NOISE = 0.01  # per dimension, on unit vectors of 384 dims: cosine to the original ~0.98
 
 
-def label(n: int) -> str:
-    return f"{n // 1000}k" if n % 1000 == 0 else str(n)
+CHINESE_ONLY_SHARE = 0.3  # bench/index.py's default mix
+# This run's mix of the synthetic sizes (--chinese-only-share); real indexes keep the default.
+_share = CHINESE_ONLY_SHARE
 
 
-def data_dir(n: int) -> Path:
-    return BENCH_DATA / f"index-{label(n)}" / "data"
+def label(n: int, chinese_only: float = CHINESE_ONLY_SHARE) -> str:
+    size = f"{n // 1000}k" if n % 1000 == 0 else str(n)
+    return size if chinese_only == CHINESE_ONLY_SHARE else f"{size}-zh{round(chinese_only * 100)}"
+
+
+def data_dir(n: int, chinese_only: float | None = None) -> Path:
+    """The index of ``n`` passages; a synthetic one in this run's corpus mix."""
+    share = _share if chinese_only is None else chinese_only
+    return BENCH_DATA / f"index-{label(n, share)}" / "data"
 
 
 def questions(n: int = 50) -> list[str]:
@@ -124,10 +132,11 @@ def build_synthetic(n: int, real: int) -> dict[str, Any]:
     from index.vectors import COLLECTIONS
 
     corpus = _corpus(n)
+    real_dir = data_dir(real, CHINESE_ONLY_SHARE)
     src = chromadb.PersistentClient(
-        path=str(data_dir(real) / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
+        path=str(real_dir / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
     )
-    catalog = Catalog(data_dir(real) / "catalog.sqlite3")  # the texts (Chroma has vectors only)
+    catalog = Catalog(real_dir / "catalog.sqlite3")  # the texts (Chroma has vectors only)
     documents: list[str] = []
     vectors: list[Any] = []
     for name in COLLECTIONS.values():
@@ -151,7 +160,14 @@ def build_synthetic(n: int, real: int) -> dict[str, Any]:
 
 
 def _corpus(n: int) -> Path:
-    cmd = [sys.executable, str(ROOT / "bench" / "index.py"), "--child", "corpus", str(n)]
+    cmd = [
+        sys.executable,
+        str(ROOT / "bench" / "index.py"),
+        "--child",
+        "corpus",
+        str(n),
+        str(_share),
+    ]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     return Path(json.loads(out.strip().splitlines()[-1]))
 
@@ -245,7 +261,7 @@ def _chroma_server(n: int) -> tuple[subprocess.Popen[bytes], dict[str, str]]:
 
 def _child(*args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
     env = {**os.environ, **(env or {}), "BENCH_LAUNCHED": repr(time.time())}
-    cmd = [sys.executable, __file__, "--child", *args]
+    cmd = [sys.executable, __file__, "--chinese-only-share", str(_share), "--child", *args]
     done = subprocess.run(cmd, capture_output=True, env=env)
     if done.returncode != 0:
         sys.exit(f"child {args} failed:\n{done.stderr.decode()[-3000:]}")
@@ -271,9 +287,19 @@ def main() -> None:
         help="measure through a `chroma run` server over the index's Chroma folder (server "
         "mode), started here; also prints the server's RSS",
     )
+    ap.add_argument(
+        "--chinese-only-share",
+        type=float,
+        default=CHINESE_ONLY_SHARE,
+        help="share of Chinese-only articles in the synthetic corpora (default 0.3, the bench "
+        "mix; the real archive is ~0.98: one vector per passage); its indexes are named "
+        "index-<n>-zh<pct>",
+    )
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
     setup()
+    global _share
+    _share = args.chinese_only_share
     if args.child:
         mode, n, *rest = args.child
         if mode == "build":
@@ -291,8 +317,9 @@ def main() -> None:
         if not (data_dir(n) / "catalog.sqlite3").exists():
             if n <= args.real_max:
                 sys.exit(f"error: no index in {data_dir(n)}: run bench/index.py --passages {n}")
-            if not (data_dir(args.real_max) / "catalog.sqlite3").exists():
-                sys.exit(f"error: {data_dir(args.real_max)} (real vectors to borrow) is missing")
+            real_dir = data_dir(args.real_max, CHINESE_ONLY_SHARE)
+            if not (real_dir / "catalog.sqlite3").exists():
+                sys.exit(f"error: {real_dir} (real vectors to borrow) is missing")
             built = _child("build", str(n), str(args.real_max))
             print(
                 f"built {data_dir(n)} in {built['seconds']:.0f} s: {built['passages']} passages, "

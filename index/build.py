@@ -13,6 +13,7 @@ import hashlib
 import sqlite3
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -113,7 +114,10 @@ def load_lexical(
     if lex is not None and (lex.stamp, lex.tokenizer) == (stamp, version):
         return lex
     with locked(folder):  # one process brings it up to date; the others then load that
-        lex = LexicalIndex.load(folder, reuse=current) or current
+        # Segments just read are not read again (each is immutable once saved).
+        lex = LexicalIndex.load(folder, reuse=lex if lex is not None else current)
+        if lex is None:
+            lex = current
         if lex is not None and (lex.stamp, lex.tokenizer) == (stamp, version):
             return lex
         if lex is None or lex.tokenizer != version:
@@ -236,6 +240,7 @@ class Indexer:
         report.skipped.extend(missing)
         known = self.catalog.files()
         stale = self._stale_articles(known)
+        self.catalog.set_meta("clean_vectors", "")  # a killed run is checked in full next time
         owner = {aid: path for path, (aid, _) in known.items()}
         same = {(aid, sha): path for path, (aid, sha) in known.items()}
         pending: list[_Pending] = []
@@ -318,7 +323,6 @@ class Indexer:
             self.vectors.delete_article(known[path][0])
             self.catalog.remove(path)
             report.removed += 1
-        self.catalog.set_meta("clean_vectors", "")  # a killed run is checked in full next time
         # Sentence vectors: when the last run left every passage with them, only this run's
         # articles can lack them (a full scan of the catalog took 14 s at 1M passages).
         model = self.embedder.model_id
@@ -337,7 +341,9 @@ class Indexer:
             self.catalog.bump()
         load_lexical(self.settings, self.catalog)
         report.articles, report.passages = self.catalog.counts()
-        self.catalog.set_meta("clean_vectors", str(self.vectors.count()))
+        mark = uuid.uuid4().hex  # Chroma's first: a kill between the two leaves them unequal
+        self.vectors.set_clean_mark(mark)
+        self.catalog.set_meta("clean_vectors", mark)
         report.seconds = round(time.perf_counter() - started, 3)
         return report
 
@@ -400,11 +406,13 @@ class Indexer:
 
         Also deletes vectors that belong to no catalogued passage (a killed build's leftovers).
         Reads every id of the catalog and of Chroma (seconds at a million passages), so it is
-        skipped when the last run finished and Chroma still holds the number of vectors that
-        run left (:meth:`_mark_clean`).
+        skipped when the last run finished: it left the same random mark in the catalog and on
+        Chroma's collections (:meth:`run`). A run clears the catalog's before it writes, so a
+        killed run, or Chroma's data lost, replaced or restored from an older copy, are checked.
+        (Chroma's ``count()`` served before: ~1 s per collection at a million vectors.)
         """
         clean = self.catalog.get_meta("clean_vectors")
-        if clean is not None and not self.rebuild and clean == str(self.vectors.count()):
+        if clean and not self.rebuild and clean == self.vectors.clean_mark():
             return set()
         expected: dict[str, str] = {}
         for p in self.catalog.iter_passages():

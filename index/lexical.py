@@ -116,10 +116,18 @@ class _Part:
 @dataclass
 class _Side:
     parts: list[_Part]
-    ids: list[str]  # passage id per concatenated row
+    n_rows: int  # rows of all parts, concatenated
     dead: np.ndarray  # concatenated rows of deleted passages
     n_live: int
     avgdl: float
+    _ids: list[str] | None = None
+
+    @property
+    def ids(self) -> list[str]:
+        """Passage id per concatenated row (read from the segments at the first search)."""
+        if self._ids is None:
+            self._ids = [pid for part in self.parts for pid in part.side.ids]
+        return self._ids
 
 
 class LexicalIndex:
@@ -144,7 +152,7 @@ class LexicalIndex:
 
     def _side(self, side: str) -> _Side:
         parts: list[_Part] = []
-        ids: list[str] = []
+        rows = 0
         dead: list[np.ndarray] = []
         n_live = 0
         total = 0
@@ -159,16 +167,16 @@ class LexicalIndex:
                 if live.all():
                     live = None
                 else:
-                    dead.append(np.flatnonzero(~live) + len(ids))
-            parts.append(_Part(s, len(ids), live))
-            ids.extend(s.ids)
-            n_live += len(s.ids) if live is None else int(live.sum())
+                    dead.append(np.flatnonzero(~live) + rows)
+            parts.append(_Part(s, rows, live))
+            rows += s.n_rows
+            n_live += s.n_rows if live is None else int(live.sum())
             total += int(s.lengths.sum() if live is None else s.lengths[live].sum())
         avgdl = total / n_live if n_live else 1.0
         for part in parts:
             part.norm = (K1 * ((1 - B) + B * part.side.lengths / avgdl)).astype(np.float32)
         empty = np.zeros(0, np.int64)
-        return _Side(parts, ids, np.concatenate(dead) if dead else empty, n_live, avgdl)
+        return _Side(parts, rows, np.concatenate(dead) if dead else empty, n_live, avgdl)
 
     # building -----------------------------------------------------------------------------
     @classmethod
@@ -229,7 +237,7 @@ class LexicalIndex:
     # searching ----------------------------------------------------------------------------
     def _scores(self, weights: dict[str, float], side: str) -> np.ndarray:
         st = self._sides[side]
-        scores = np.zeros(len(st.ids), dtype=np.float32)
+        scores = np.zeros(st.n_rows, dtype=np.float32)
         for token, w in weights.items():
             df = self.df(token, side) if w > 0 else 0
             if not df:
@@ -313,6 +321,10 @@ class LexicalIndex:
             df = self.df(token, side)
             best = max(best, math.log(1 + (n - df + 0.5) / (df + 0.5)))
         return best
+
+    def __bool__(self) -> bool:
+        """Any live passage (without :meth:`__len__`, which counts them: ~1 s at 1M)."""
+        return any(st.n_live for st in self._sides.values())
 
     def __len__(self) -> int:
         live: set[str] = set()

@@ -16,8 +16,9 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -33,22 +34,75 @@ class _Vocabulary(dict[str, int]):
         return number
 
 
-@dataclass
 class SideSegment:
-    """One language side of a segment. Rows are passages; columns tokens (CSC by token)."""
+    """One language side of a segment. Rows are passages; columns tokens (CSC by token).
 
-    ids: list[str]  # passage id per row
-    article: np.ndarray  # int32 per row: index into the segment's articles
-    lengths: np.ndarray  # int32 per row: tokens in the passage side
-    tokens: list[str]  # column -> token
-    indptr: np.ndarray  # int64, len(tokens) + 1
-    rows: np.ndarray  # int32 per posting, ascending within a column
-    tf: np.ndarray  # uint16 per posting
-    vocab: dict[str, int] = field(default_factory=dict)
+    A saved segment's passage ids and tokens are read when first needed: adding or removing
+    an article does not need them for the big segments (at a million passages they were ~1 s
+    of JSON per run), a question does. Their files are opened at load, so a merge by another
+    process that removes the folder meanwhile does not take them away (POSIX keeps an open
+    file readable after it is unlinked)."""
 
-    def __post_init__(self) -> None:
-        if not self.vocab:
-            self.vocab = {t: i for i, t in enumerate(self.tokens)}
+    def __init__(
+        self,
+        ids: list[str] | None,  # passage id per row
+        article: np.ndarray,  # int32 per row: index into the segment's articles
+        lengths: np.ndarray,  # int32 per row: tokens in the passage side
+        tokens: list[str] | None,  # column -> token
+        indptr: np.ndarray,  # int64, len(tokens) + 1
+        rows: np.ndarray,  # int32 per posting, ascending within a column
+        tf: np.ndarray,  # uint16 per posting
+        vocab: dict[str, int] | None = None,
+        *,
+        files: dict[str, BinaryIO] | None = None,  # ids.json / tokens.json opened, if not given
+    ) -> None:
+        files = files or {}
+        if (ids is None and "ids.json" not in files) or (
+            tokens is None and "tokens.json" not in files
+        ):
+            raise ValueError("a segment side needs its ids and tokens or their files")
+        self._ids, self._tokens, self._vocab = ids, tokens, vocab or None
+        self.article, self.lengths, self.indptr, self.rows, self.tf = (
+            article,
+            lengths,
+            indptr,
+            rows,
+            tf,
+        )
+        self._files = files
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.article)
+
+    @property
+    def ids(self) -> list[str]:
+        if self._ids is None:
+            self._ids = self._read("ids.json", self.n_rows)
+        return self._ids
+
+    @property
+    def tokens(self) -> list[str]:
+        if self._tokens is None:
+            self._tokens = self._read("tokens.json", len(self.indptr) - 1)
+        return self._tokens
+
+    @property
+    def vocab(self) -> dict[str, int]:
+        if self._vocab is None:
+            self._vocab = {t: i for i, t in enumerate(self.tokens)}
+        return self._vocab
+
+    def _read(self, name: str, length: int) -> list[str]:
+        handle = self._files.pop(name)
+        try:
+            with handle:
+                got = json.loads(handle.read().decode("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ValueError(f"unreadable lexical segment file {handle.name}: {exc}") from None
+        if not isinstance(got, list) or len(got) != length:
+            raise ValueError(f"inconsistent lexical segment file {handle.name}")
+        return [str(x) for x in got]
 
     @classmethod
     def from_docs(
@@ -111,18 +165,16 @@ class SideSegment:
             path = folder / f"{name}.npy"
             big = name in ("rows", "tf")
             arrays[name] = np.load(path, mmap_mode="r" if big else None, allow_pickle=False)
-        seg = cls(
-            ids=json.loads((folder / "ids.json").read_text(encoding="utf-8")),
-            tokens=json.loads((folder / "tokens.json").read_text(encoding="utf-8")),
-            **arrays,
-        )
         if not (
-            len(seg.ids) == len(seg.article) == len(seg.lengths)
-            and len(seg.indptr) == len(seg.tokens) + 1
-            and len(seg.rows) == len(seg.tf) == int(seg.indptr[-1])
+            len(arrays["article"]) == len(arrays["lengths"])
+            and len(arrays["rows"]) == len(arrays["tf"]) == int(arrays["indptr"][-1])
         ):
             raise ValueError(f"inconsistent lexical segment {folder}")
-        return seg
+        files: dict[str, BinaryIO] = {
+            name: open(folder / name, "rb")  # noqa: SIM115 (read and closed at first use)
+            for name in ("ids.json", "tokens.json")
+        }
+        return cls(None, tokens=None, files=files, **arrays)
 
 
 @dataclass
@@ -156,7 +208,7 @@ class Segment:
         return cls(uuid.uuid4().hex[:16], articles, sides)
 
     def rows(self) -> int:
-        return sum(len(s.ids) for s in self.sides.values())
+        return sum(s.n_rows for s in self.sides.values())
 
     def save(self, directory: Path) -> Path:
         """Written to a private temp folder renamed into place: never half a segment."""

@@ -216,7 +216,9 @@ def test_orphan_vectors_from_a_killed_build_are_removed(tmp_path: Path, corpus: 
     settings = _settings(tmp_path)
     indexer = Indexer(settings, HashEmbedder())
     indexer.run([corpus], progress=False)
-    # simulate: vectors written for a new file, then killed before its catalog row
+    # simulate: a run starts (it clears the catalog's clean mark before writing anything),
+    # writes vectors for a new file, then is killed before its catalog row
+    indexer.catalog.set_meta("clean_vectors", "")
     vec = HashEmbedder().embed_passages(["stray"])
     indexer.vectors.add(
         ["ghost#p1|en"],
@@ -378,3 +380,59 @@ def test_a_run_fills_sentence_vectors_of_its_own_articles_only(
         len(sentence_texts(p, s)) for p in mine for s in ("en", "zh")
     )
     assert catalog.passages_without_sentence_vectors(HashEmbedder().model_id) == []
+
+
+def test_a_finished_run_lets_the_next_skip_the_full_vector_check(
+    tmp_path: Path, corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The catalog and Chroma carry the same mark after a finished run: the next run does not
+    read every id (nor call Chroma's count(), ~1 s per collection at 1M), but a run that was
+    killed, or Chroma's folder lost, is checked in full and re-embedded."""
+    from index.vectors import VectorStore
+
+    settings = _settings(tmp_path)
+    Indexer(settings, HashEmbedder()).run([corpus], progress=False)
+    calls: list[str] = []
+    real_all_ids = VectorStore.all_ids
+
+    def all_ids(self: VectorStore) -> set[str]:
+        calls.append("all_ids")
+        return real_all_ids(self)
+
+    def count(self: VectorStore) -> int:
+        raise AssertionError("count() is not needed")
+
+    monkeypatch.setattr(VectorStore, "all_ids", all_ids)
+    monkeypatch.setattr(VectorStore, "count", count)
+    embedder = CountingEmbedder()
+    report = Indexer(settings, embedder).run([corpus], progress=False)
+    assert report.unchanged == 8 and embedder.embedded == 0 and calls == []
+    mark = Catalog(Path(settings.data_dir) / "catalog.sqlite3").get_meta("clean_vectors")
+    assert mark and open_index(settings, HashEmbedder()).vectors.clean_mark() == mark
+
+    # A run that dies after it began: the next one checks every id (nothing was lost here).
+    class Dying(HashEmbedder):
+        def embed_passages(self, texts: Sequence[str], **kw: object) -> Vectors:
+            raise KeyboardInterrupt
+
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    shutil.copy(next(corpus.glob("*.txt")), extra / "copy_of_one.txt")
+    with pytest.raises(KeyboardInterrupt):
+        Indexer(settings, Dying()).run([extra], progress=False)
+    report = Indexer(settings, CountingEmbedder()).run([corpus], progress=False)
+    assert calls == ["all_ids"] and report.unchanged == 8
+
+    # Chroma's folder lost (no rebuild asked): its new collections carry no mark, so every
+    # article is found missing and embedded again from its file.
+    calls.clear()
+    monkeypatch.undo()
+    from index.vectors import forget_clients
+
+    shutil.rmtree(Path(settings.data_dir) / "chroma")
+    forget_clients()
+    embedder = CountingEmbedder()
+    report = Indexer(settings, embedder).run([corpus], progress=False)
+    assert report.updated == 8 and embedder.embedded > 0
+    count, expected = _records(settings)
+    assert count == len(expected)

@@ -137,6 +137,49 @@ def test_saved_segments_load_as_the_same_index(tmp_path: Path, corpus: Path) -> 
     assert len(list(folder.glob("seg-*"))) == len(lex.segments) + 1
 
 
+def test_a_loaded_index_reads_ids_and_tokens_when_first_needed_even_after_a_merge(
+    tmp_path: Path, corpus: Path
+) -> None:
+    """Loading reads only the arrays; passage ids and tokens are read at the first search
+    (adding an article at 1M passages spent ~1 s reading them). An index loaded before another
+    writer merged and removed its segment folders still searches, from its open files."""
+    texts = _paragraphs(corpus)
+    docs = [
+        (f"x{i}#p0", t, "") if t.isascii() else (f"x{i}#p0", "", t) for i, t in enumerate(texts)
+    ]
+    lex = LexicalIndex.build(docs[: len(docs) // 2], stamp="1")
+    seg = Segment.build(
+        [(f"x{i}", "") for i in range(len(docs) // 2, len(docs))],
+        [
+            (pid, pid.split("#")[0], tokenize(en) if en else [], tokenize(zh) if zh else [])
+            for pid, en, zh in docs[len(docs) // 2 :]
+        ],
+    )
+    lex = lex.changed([], seg, "2")
+    lex.save(tmp_path)
+    assert len(lex.segments) == 2
+    early = LexicalIndex.load(tmp_path)
+    assert early is not None
+    sides = [s for seg in early.segments for s in seg.sides.values()]
+    assert all(s._ids is None and s._tokens is None for s in sides)  # not read yet
+    # Another writer merges everything into one segment; the old folders are removed.
+    merged = LexicalIndex.load(tmp_path)
+    assert merged is not None
+    merged = merged.changed(["x0"], [], "3", merge_rows=10**6)
+    merged.segments, merged.deleted = _merged_all(merged)
+    merged.save(tmp_path)
+    assert not any((tmp_path / f"seg-{s.name}").exists() for s in early.segments)
+    for q in ("锦州 电炉", "Jinzhou quartz glass", "新华社"):
+        assert early.search(q, 20) == lex.search(q, 20)
+
+
+def _merged_all(lex: LexicalIndex) -> tuple[list[Segment], dict[str, set[int]]]:
+    from index.segments import merge
+
+    one = merge(lex.segments, [lex.deleted[s.name] for s in lex.segments])
+    return [one], {one.name: set()}
+
+
 def test_a_damaged_segment_loads_as_none(tmp_path: Path) -> None:
     lex = LexicalIndex.build(DOCS, stamp="1")
     lex.save(tmp_path)
