@@ -21,6 +21,15 @@ SEEDS = ROOT / "seeds"
 BENCH_DATA = ROOT / "data" / "bench"
 
 
+CHINESE_ONLY_SHARE = 0.3  # the default mix of the bench corpora (bench/corpus.py)
+
+
+def label(n: int, chinese_only: float = CHINESE_ONLY_SHARE) -> str:
+    """``1000k``; a corpus of another mix says so: ``1000k-zh98`` (98% Chinese-only)."""
+    size = f"{n // 1000}k" if n % 1000 == 0 else str(n)
+    return size if chinese_only == CHINESE_ONLY_SHARE else f"{size}-zh{round(chinese_only * 100)}"
+
+
 def setup() -> None:
     """Project first on sys.path (before bench/, whose index.py would shadow the package)."""
     while str(ROOT) in sys.path:

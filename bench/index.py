@@ -34,18 +34,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from _common import BENCH_DATA, ROOT, TimedEmbedder, load_note, machine, setup
+from _common import (
+    BENCH_DATA,
+    CHINESE_ONLY_SHARE,
+    ROOT,
+    TimedEmbedder,
+    label,
+    load_note,
+    machine,
+    setup,
+)
 
 PEER_PYTHON = ROOT / ".venv-peer" / "bin" / "python"
-
-
-CHINESE_ONLY_SHARE = 0.3  # the default mix of the bench corpora
-
-
-def label(n: int, chinese_only: float = CHINESE_ONLY_SHARE) -> str:
-    """``1000k``; a corpus of another mix says so: ``1000k-zh98`` (98% Chinese-only)."""
-    size = f"{n // 1000}k" if n % 1000 == 0 else str(n)
-    return size if chinese_only == CHINESE_ONLY_SHARE else f"{size}-zh{round(chinese_only * 100)}"
 
 
 def ensure_corpus(n: int, seed: int = 1, chinese_only: float = CHINESE_ONLY_SHARE) -> Path:

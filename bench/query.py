@@ -30,19 +30,24 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from _common import BENCH_DATA, ROOT, XQUAD, load_note, machine, median, percentile, setup
+from _common import (
+    BENCH_DATA,
+    CHINESE_ONLY_SHARE,
+    ROOT,
+    XQUAD,
+    label,
+    load_note,
+    machine,
+    median,
+    percentile,
+    setup,
+)
 
 NOISE = 0.01  # per dimension, on unit vectors of 384 dims: cosine to the original ~0.98
 
 
-CHINESE_ONLY_SHARE = 0.3  # bench/index.py's default mix
 # This run's mix of the synthetic sizes (--chinese-only-share); real indexes keep the default.
 _share = CHINESE_ONLY_SHARE
-
-
-def label(n: int, chinese_only: float = CHINESE_ONLY_SHARE) -> str:
-    size = f"{n // 1000}k" if n % 1000 == 0 else str(n)
-    return size if chinese_only == CHINESE_ONLY_SHARE else f"{size}-zh{round(chinese_only * 100)}"
 
 
 def data_dir(n: int, chinese_only: float | None = None) -> Path:

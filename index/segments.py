@@ -62,13 +62,8 @@ class SideSegment:
         ):
             raise ValueError("a segment side needs its ids and tokens or their files")
         self._ids, self._tokens, self._vocab = ids, tokens, vocab or None
-        self.article, self.lengths, self.indptr, self.rows, self.tf = (
-            article,
-            lengths,
-            indptr,
-            rows,
-            tf,
-        )
+        self.article, self.lengths, self.indptr = article, lengths, indptr
+        self.rows, self.tf = rows, tf
         self._files = files
 
     @property
@@ -102,7 +97,7 @@ class SideSegment:
             raise ValueError(f"unreadable lexical segment file {handle.name}: {exc}") from None
         if not isinstance(got, list) or len(got) != length:
             raise ValueError(f"inconsistent lexical segment file {handle.name}")
-        return [str(x) for x in got]
+        return got
 
     @classmethod
     def from_docs(
