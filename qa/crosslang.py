@@ -69,6 +69,13 @@ class Translation:
         return bool(self.terms)
 
     @property
+    def pseudo(self) -> str:
+        """The question said in the ``side``'s words: each term's best target, in question
+        order. Embedded as a second query, it finds passages of that side by meaning where the
+        model's own cross-lingual match falls short (qa/retrieve.py, PSEUDO)."""
+        return " ".join(max(t.targets, key=lambda tw: tw[1])[0] for t in self.terms if t.targets)
+
+    @property
     def weights(self) -> dict[str, float]:
         """Index tokens of the ``side`` with their weights, for a weighted BM25 search: each
         term's targets share its weight by theirs; a target's weight is spread over its tokens

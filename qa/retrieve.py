@@ -51,6 +51,13 @@ CROSS_LEXICAL = 0.2
 # weight (passages without the asker's side) or TRANSLATED_OWN (bilingual passages).
 TRANSLATED = 1.0
 TRANSLATED_OWN = 0.0
+# The dictionary translation embedded as a query of its own (Translation.pseudo), searched on
+# the side the asker's language lacks: its z-scored cosine joins the fused score of passages
+# without the asker's side with this weight (chosen on the month's English dev half:
+# docs/benchmarks.md, "Pseudo-query").
+PSEUDO = 0.5
+# ... when the translation has at least PSEUDO_TERMS terms (chosen on XQuAD's dev articles).
+PSEUDO_TERMS = 3
 # A passage without the asker's side sums more standardised signals than one with it; this
 # brings its fused score back to the same scale (English questions about the bilingual seeds
 # lost their passages to untranslated ones without it).
@@ -140,13 +147,15 @@ class Retriever:
         depth: int = 50,
         query_vector: Vectors | None = None,
         translation: Translation | None = None,
+        pseudo_vector: Vectors | None = None,
         focus: Sequence[str] = (),
     ) -> list[Scored]:
         """Top ``k`` passages. ``mode``: hybrid, dense or lexical; ``sides`` limits the sides
         searched (as if only those sides were indexed). Sides in the other language are also
         searched with the language-centred question, which ranks passages lacking the asker's
-        side (see the module docstring). Passages of the ``focus`` articles (a follow-up's
-        article in focus) are preferred."""
+        side (see the module docstring), and with ``pseudo_vector`` (the embedded dictionary
+        translation of the question) where that is the translation's side. Passages of the
+        ``focus`` articles (a follow-up's article in focus) are preferred."""
         filters = filters or Filters()
         if filters.article_id:
             focus = ()
@@ -162,6 +171,8 @@ class Retriever:
                 queries = [("dense", qv)]
                 if side != language:
                     queries.append(("cross", centred_query(self.embedder, qv, language)))
+                    if pseudo_vector is not None and translation and translation.side == side:
+                        queries.append(("pseudo", np.asarray(pseudo_vector)))
 
                 vectors = [vector for _, vector in queries]
                 kinds = [kind for kind, _ in queries]
@@ -220,7 +231,10 @@ class Retriever:
                 fused += TRANSLATED_OWN * part("translated", diff)
             else:
                 fused = CROSS_SCALE * (
-                    dense + CROSS_LEXICAL * lexical + TRANSLATED * part("translated", same)
+                    dense
+                    + CROSS_LEXICAL * lexical
+                    + TRANSLATED * part("translated", same)
+                    + PSEUDO * part("pseudo", same)
                 )
             if f.article_id in focus:
                 fused += FOCUS

@@ -40,7 +40,7 @@ from qa.evidence import Evidence, constraints_met, gather
 from qa.gloss import gloss
 from qa.glossary import Glossary
 from qa.question import Analysis, analyse
-from qa.retrieve import Filters, Retriever, Scored
+from qa.retrieve import PSEUDO_TERMS, Filters, Retriever, Scored
 from qa.timeline import Timeline, matching, timeline
 
 MAX_QUESTION_CHARS = 2000
@@ -218,8 +218,17 @@ class Assistant:
         text = asked(text)
         analysis = analyse(text, lang)
         translation = self.translate(text, lang)
+        # The dictionary translation is embedded with the question, as a second query for the
+        # passages in the other language only (qa/retrieve.py, PSEUDO); one or two words are
+        # too little to embed (they match any passage naming them).
+        pseudo = (
+            translation.pseudo if translation and len(translation.terms) >= PSEUDO_TERMS else ""
+        )
+        queries = ([text] if query_vector is None else []) + ([pseudo] if pseudo else [])
+        vectors = list(self.embedder.embed_queries(queries)) if queries else []
         if query_vector is None:
-            query_vector = self.embedder.embed_queries([text])[0]
+            query_vector = vectors[0]
+        pseudo_vector = vectors[-1] if pseudo else None
         hits = self.retriever.search(
             text,
             k,
@@ -227,6 +236,7 @@ class Assistant:
             filters=Filters(date_from, date_to, article_id),
             query_vector=query_vector,
             translation=translation,
+            pseudo_vector=pseudo_vector,
             focus=focus,
         )
         hits = met_first(analysis, hits)

@@ -48,6 +48,17 @@ def test_english_names_phrases_and_pinyin_become_chinese(translator: Translator)
     assert "大众" in found["Dazhong"]
 
 
+def test_the_pseudo_query_is_each_terms_best_target_in_question_order(
+    translator: Translator,
+) -> None:
+    t = translator.translate("How long did the Democratic Allied Army hold Siping?", "en")
+    words = t.pseudo.split()
+    assert words == [max(term.targets, key=lambda tw: tw[1])[0] for term in t.terms]
+    assert "四平" in words and words.index("四平") == len(words) - 1
+    assert translator.translate("锦州有多少工厂？", "zh").pseudo.startswith("jinzhou factori")
+    assert translator.translate("What?", "en").pseudo == ""
+
+
 def test_only_terms_the_index_holds(translator: Translator) -> None:
     found = _targets(translator, "What happened in Lhasa?")
     assert "Lhasa" not in found  # 拉萨 is in no indexed article: nothing to search for

@@ -9,6 +9,7 @@ import pytest
 
 from index.embedder import Embedder
 from index.settings import Settings
+from qa import retrieve
 from qa.answer import GLOSS_LABEL
 from qa.service import Assistant
 from tests.qa.conftest import run_eval
@@ -47,6 +48,25 @@ def test_english_questions_answered_from_chinese_only_text(
     assert "(from the Chinese original)" in a.answer
     # each quoted Chinese sentence comes with its word-by-word gloss, labelled as such
     assert top.gloss and GLOSS_LABEL["en"] in a.render_text()
+
+
+@pytest.mark.parametrize(
+    ("question", "article", "words"),
+    [
+        ("Who will run the new border region chemical factory?", "化学工厂即将开工", "化工厂"),
+        ("Where was Lü Huisheng killed?", "吕惠生同志_惨遭南京当局杀害", "吕"),
+    ],
+)
+def test_the_dictionary_translation_searched_by_meaning_ranks_the_article_first(
+    assistant: Assistant, question: str, article: str, words: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The question's dictionary translation, embedded as a second query (the pseudo-query),
+    puts the article first; without it the model's cross-lingual match ranked it second."""
+    considered = assistant.consider(question)
+    assert considered.translation and words in considered.translation.pseudo
+    assert article in considered.hits[0].passage.article_id
+    monkeypatch.setattr(retrieve, "PSEUDO", 0.0)
+    assert article not in assistant.consider(question).hits[0].passage.article_id
 
 
 def test_chinese_question_over_the_month(assistant: Assistant) -> None:

@@ -21,6 +21,8 @@ from qa.question import analyse, counts, holds, years_met
         ("锦州铁北化工厂的厂长是谁？", "zh", "who"),
         ("人民日报是哪一天创刊的？", "zh", "when"),
         ("太行区工业研究所设在哪里？", "zh", "where"),
+        ("安东浪头区分地给了哪个区的农民？", "zh", "where"),
+        ("这个工厂在哪一镇？", "zh", "where"),
         ("四平街守了多少天？", "zh", "how_many"),
         ("为什么物价上涨？", "zh", "why"),
         ("行刺宋时轮的凶手抓到了吗？", "zh", "yesno"),
