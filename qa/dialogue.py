@@ -67,6 +67,7 @@ _EN_HEAD = re.compile(
 )
 _EN_PRONOUN = re.compile(r"\b(it|its|they|them|their|he|him|his|she|her)\b", re.IGNORECASE)
 _POSSESSIVE = frozenset({"its", "their", "his", "her"})
+_PERSONS = frozenset({"he", "him", "his", "she", "her"})
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 _ZH_PRONOUN = re.compile(
@@ -188,6 +189,8 @@ def subject_of(question: str, language: str) -> str:
     if language == "zh":
         return _zh_subject(question)
     for m in _EN_NAME.finditer(question):
+        if _in_compound(question, m):
+            continue
         phrase = m.group(0).strip(" .'’")
         words = phrase.split()
         while words and words[0].lower() in _EN_QUESTION_WORDS and words[0] != "the":
@@ -228,6 +231,10 @@ def _rewrite_en(text: str, memory: Memory) -> Rewrite | None:
     pronoun = _EN_PRONOUN.search(text)
     if _names(text) or (pronoun and _EN_THE.search(text[: pronoun.start()])):
         return None  # it names its own subject (before the pronoun): it stands alone
+    if pronoun and pronoun.group(1).lower() in _PERSONS and _about_a_person(memory.question):
+        # the person the answer gave, whom the memory does not hold: the question as it is,
+        # with what the last one was about beside it
+        return (f"{text.rstrip(' ?.!')} ({subject})?" if subject else text), subject
     if subject and pronoun:
 
         def swap(m: re.Match[str]) -> str:
@@ -244,7 +251,13 @@ def _names(text: str) -> bool:
         not all(w.lower() in _EN_QUESTION_WORDS for w in m.group(0).split())
         and m.group(0) not in ("I", "May")
         for m in _EN_NAME.finditer(text)
+        if not _in_compound(text, m)
     )
+
+
+def _in_compound(text: str, m: re.Match[str]) -> bool:
+    """A capitalised word inside a lower-case compound ("anti-Japanese") names nothing."""
+    return m.start() > 0 and text[m.start() - 1] == "-"
 
 
 def _short_phrase(x: str) -> bool:
@@ -378,6 +391,21 @@ _ZH_PERSONS = frozenset({"他", "她", "他们", "她们"})
 
 def _asks_who(question: str) -> bool:
     return bool(re.search(r"谁|哪位|什么人|\b[Ww]ho\b", question))
+
+
+_EN_PERSON = re.compile(
+    r"\b(?:which|what)\s+(?:[\w'’-]+\s+){0,2}?(?:person|man|woman|worker|expert|official|"
+    r"leader|general|commander|hero|teacher|soldier|farmer|peasant|writer|member|delegate|"
+    r"councillor|chairman|director|engineer|doctor|student|girl|boy)\b"
+    r"|\b(?:he|him|his|she|her)\b",
+    re.IGNORECASE,
+)
+
+
+def _about_a_person(question: str) -> bool:
+    """Did the last question ask for a person ("Who …?", "Which veteran worker …?"), or speak
+    of one already ("How old is he?")? Then "he" is that person, not the thing in focus."""
+    return _asks_who(question) or bool(_EN_PERSON.search(question))
 
 
 def _zh_referent(question: str, subject: str, pronoun: str) -> str:

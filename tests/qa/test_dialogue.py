@@ -93,6 +93,19 @@ def _after(first: str, follow_up: str) -> str:
         ),
         # after "who?", "he" is the answer, not a subject to put in (zh-11)
         ("谁被选为董事长？", "他是哪里的资本家？", "他是哪里的资本家？"),
+        # in English too, with what the last question was about beside it; "anti-Japanese"
+        # names nothing of its own (test dialogues en-12, en-14, en-20)
+        (
+            "Who was elected chairman of the Songjiang provincial government?",
+            "What post had he held in the anti-Japanese army?",
+            "What post had he held in the anti-Japanese army (the Songjiang provincial "
+            "government)?",
+        ),
+        (
+            "Which veteran worker was elected councillor in Jining?",
+            "Where did he work?",
+            "Where did he work (Jining)?",
+        ),
     ],
 )
 def test_follow_ups_are_read_with_the_conversation(
@@ -190,6 +203,11 @@ def test_a_follow_up_that_names_nothing_is_about_the_article_in_focus() -> None:
     assert not resolve("How many workers were there?", "en", first).follows  # no article yet
     assert names("Who founded Xin Dazhong?", "en") and names("人民日报是哪一天创刊的？", "zh")
     assert not names("How many turns of the rope does it take?", "en")
+    assert not names("What post had he held in the anti-Japanese army?", "en")
+    # "he" stays the person over several turns
+    m = resolve("Who is in charge of the porcelain works at Pengcheng?", "en").memory
+    m = resolve("How old is he?", "en", m).memory
+    assert resolve("Where did he study?", "en", m).searched == "Where did he study (Pengcheng)?"
     assert not names("现在有多少人复工了？", "zh")
 
 
