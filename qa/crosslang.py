@@ -47,6 +47,21 @@ _EN_TOKEN = re.compile(r"[A-Za-z]+(?:[-'’][A-Za-z]+)*|\d[\d,.]*")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 MAX_PHRASE = 5
 MAX_NAME_CANDIDATES = 3
+# Provinces (and cities) by their name and the pinyin of their one-character abbreviation, as
+# regions of the 1940s are named: 冀鲁豫 (Hebei-Shandong-Henan, Ji-Lu-Yu), 晋察冀, 陕甘宁, 晋绥.
+PROVINCE_ABBREVIATIONS = {
+    "hebei": "冀", "ji": "冀吉", "shandong": "鲁", "lu": "鲁", "henan": "豫", "yu": "豫",
+    "shanxi": "晋", "jin": "晋津", "chahar": "察", "cha": "察", "suiyuan": "绥", "sui": "绥",
+    "shaanxi": "陕", "shaan": "陕", "shan": "陕", "gansu": "甘", "gan": "甘赣",
+    "ningxia": "宁", "ning": "宁", "jiangsu": "苏", "su": "苏", "anhui": "皖", "wan": "皖",
+    "zhejiang": "浙", "zhe": "浙", "hubei": "鄂", "e": "鄂", "hunan": "湘", "xiang": "湘",
+    "jiangxi": "赣", "guangdong": "粤", "yue": "粤", "guangxi": "桂", "gui": "桂贵",
+    "fujian": "闽", "min": "闽", "yunnan": "滇", "dian": "滇", "guizhou": "黔", "qian": "黔",
+    "sichuan": "川", "chuan": "川", "liaoning": "辽", "liao": "辽", "jilin": "吉",
+    "heilongjiang": "黑", "hei": "黑", "rehe": "热", "jehol": "热", "re": "热",
+    "shanghai": "沪", "hu": "沪", "beijing": "京", "beiping": "平", "ping": "平",
+    "tianjin": "津", "mongolia": "蒙", "meng": "蒙", "xinjiang": "新", "qinghai": "青",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -147,6 +162,9 @@ class Translator:
                 phrase = " ".join(span)
                 targets = self._zh_targets(phrase)
                 kind = "dictionary"
+                if not targets and n == 1 and "-" in span[0]:
+                    targets = self._region_targets(span[0])
+                    kind = "name"
                 if (not targets and n <= 3 and all(w[:1].isupper() for w in span)) or (
                     not targets and n == 1 and not self._is_english(span[0])
                 ):
@@ -163,6 +181,20 @@ class Translator:
                     untranslated.append(word)
                 i += 1
         return Translation("zh", tuple(terms), tuple(untranslated))
+
+    def _region_targets(self, word: str) -> list[tuple[str, float]]:
+        """A region named by its provinces ("Hebei-Shandong-Henan" -> 冀鲁豫, "Jin-Cha-Ji" ->
+        晋察冀, "Shaan-Gan-Ning" -> 陕甘宁): each part's one-character abbreviation, where the
+        index holds the whole."""
+        parts = [PROVINCE_ABBREVIATIONS.get(p.lower(), "") for p in word.split("-")]
+        if len(parts) < 2 or not all(parts):
+            return []
+        found = [
+            "".join(chars)
+            for chars in itertools.product(*parts)
+            if self._present_zh("".join(chars))
+        ]
+        return [(w, 1.0) for w in found[:MAX_NAME_CANDIDATES]]
 
     def _is_english(self, word: str) -> bool:
         """A common English word (the dictionary has it as a meaning, not only as a name)."""

@@ -59,6 +59,19 @@ def test_the_pseudo_query_is_each_terms_best_target_in_question_order(
     assert translator.translate("What?", "en").pseudo == ""
 
 
+def test_regions_named_by_their_provinces(translator: Translator) -> None:
+    """冀鲁豫 in English is "Hebei-Shandong-Henan" or "Ji-Lu-Yu": each province's one-character
+    abbreviation, kept where the index holds the whole."""
+    for question in (
+        "What did the Hebei-Shandong-Henan Daily demand?",
+        "What did the Ji-Lu-Yu government say about the dikes?",
+    ):
+        found = _targets(translator, question)
+        assert found[next(k for k in found if "-" in k)] == {"冀鲁豫"}, question
+    assert "Jin-Cha-Ji" not in _targets(translator, "Who governs Jin-Cha-Ji?")  # not indexed
+    assert "Sino-Soviet" not in _targets(translator, "What was the Sino-Soviet treaty?")
+
+
 def test_only_terms_the_index_holds(translator: Translator) -> None:
     found = _targets(translator, "What happened in Lhasa?")
     assert "Lhasa" not in found  # 拉萨 is in no indexed article: nothing to search for
