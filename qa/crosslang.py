@@ -47,6 +47,8 @@ _EN_TOKEN = re.compile(r"[A-Za-z]+(?:[-'’][A-Za-z]+)*|\d[\d,.]*")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 MAX_PHRASE = 5
 MAX_NAME_CANDIDATES = 3
+# Capitalised words of newspaper names ("the Jining Daily" -> 济宁 日报).
+TITLE_WORDS = {"Daily": "日报", "Weekly": "周报", "Gazette": "报"}
 # Provinces (and cities) by their name and the pinyin of their one-character abbreviation, as
 # regions of the 1940s are named: 冀鲁豫 (Hebei-Shandong-Henan, Ji-Lu-Yu), 晋察冀, 陕甘宁, 晋绥.
 PROVINCE_ABBREVIATIONS = {
@@ -132,6 +134,9 @@ class Translator:
 
     def _zh_targets(self, phrase: str) -> list[tuple[str, float]]:
         found: dict[str, float] = {}
+        title = TITLE_WORDS.get(phrase)  # "Daily" in a newspaper's name is 日报, not 每日
+        if title and self._present_zh(title):
+            found[title] = 1.0
         for key in dict.fromkeys((name_key(phrase), english_key(phrase))):
             for zh, w in self.dictionary.english(key):
                 if w > found.get(zh, 0.0) and self._present_zh(zh):

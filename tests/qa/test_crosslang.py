@@ -72,6 +72,11 @@ def test_regions_named_by_their_provinces(translator: Translator) -> None:
     assert "Sino-Soviet" not in _targets(translator, "What was the Sino-Soviet treaty?")
 
 
+def test_daily_in_a_newspapers_name_is_ribao(translator: Translator) -> None:
+    assert "日报" in _targets(translator, "Who writes for the Jining Daily?")["Daily"]
+    assert "日报" not in _targets(translator, "How many copies are printed daily?").get("daily", {})
+
+
 def test_only_terms_the_index_holds(translator: Translator) -> None:
     found = _targets(translator, "What happened in Lhasa?")
     assert "Lhasa" not in found  # 拉萨 is in no indexed article: nothing to search for
