@@ -33,6 +33,7 @@ class CoalescingEmbedder:
         self._queue: queue.SimpleQueue[tuple[str, Future[Vectors]]] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._start = threading.Lock()
+        self._model = threading.Lock()  # held around every model call
 
     @property
     def model_id(self) -> str:
@@ -50,12 +51,19 @@ class CoalescingEmbedder:
     def embed_queries(self, texts: Sequence[str]) -> Vectors:
         if isinstance(texts, str):
             raise TypeError("pass a sequence of texts, not one string")
-        if len(texts) != 1:  # already a batch (evaluation, centroids): nothing to gain
-            return self.inner.embed_queries(texts)
-        done: Future[Vectors] = Future()
-        self._queue.put((texts[0], done))
+        if len(texts) > self.max_batch:  # already a batch (evaluation, centroids)
+            with self._model:
+                return self.inner.embed_queries(texts)
+        # A few texts (a question and its pseudo-query) join the queue one by one: the model
+        # is only ever called from one thread at a time (its tokenizer's padding settings are
+        # shared state: two calls at once fail with "Unable to create tensor").
+        waiting: list[Future[Vectors]] = []
+        for text in texts:
+            done: Future[Vectors] = Future()
+            self._queue.put((text, done))
+            waiting.append(done)
         self._ensure_thread()
-        return done.result()[None, :]
+        return np.stack([done.result() for done in waiting])
 
     def _ensure_thread(self) -> None:
         if self._thread is not None:
@@ -76,7 +84,8 @@ class CoalescingEmbedder:
                 except queue.Empty:
                     break
             try:
-                vectors = np.asarray(self.inner.embed_queries([text for text, _ in jobs]))
+                with self._model:
+                    vectors = np.asarray(self.inner.embed_queries([text for text, _ in jobs]))
             except BaseException as exc:  # each waiting caller gets the error, the thread lives
                 for _, done in jobs:
                     done.set_exception(exc)

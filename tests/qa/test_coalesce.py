@@ -20,9 +20,14 @@ class SlowEmbedder(HashEmbedder):
     def __init__(self) -> None:
         self.sizes: list[int] = []
         self.fail_on: str | None = None
+        self.active = 0
+        self.most_at_once = 0  # a real model's tokenizer breaks when called from two threads
 
     def embed_queries(self, texts: Sequence[str]) -> Vectors:
+        self.active += 1
+        self.most_at_once = max(self.most_at_once, self.active)
         time.sleep(0.05)
+        self.active -= 1
         self.sizes.append(len(texts))
         if self.fail_on in texts:
             raise RuntimeError("model broke")
@@ -81,11 +86,14 @@ def test_a_failed_call_fails_its_callers_and_the_next_questions_work() -> None:
     assert emb.embed_queries(["good"]).shape == (1, HashEmbedder.dimension)
 
 
-def test_batches_and_passages_go_straight_through() -> None:
+def test_large_batches_and_passages_go_straight_through() -> None:
     inner = SlowEmbedder()
-    emb = CoalescingEmbedder(inner)
-    assert emb.embed_queries(["a", "b", "c"]).shape == (3, HashEmbedder.dimension)
-    assert inner.sizes == [3] and emb.calls == 0
+    emb = CoalescingEmbedder(inner, max_batch=4)
+    texts = [f"q{i}" for i in range(5)]
+    assert emb.embed_queries(texts).shape == (5, HashEmbedder.dimension)
+    assert inner.sizes == [5] and emb.calls == 0
+    small = emb.embed_queries(["a", "b"])  # a question and its pseudo-query: queued
+    assert np.allclose(small, inner.embed_queries(["a", "b"]))
     assert emb.embed_passages(["p"]).shape == (1, HashEmbedder.dimension)
     assert emb.model_id == inner.model_id and emb.dimension == inner.dimension
     with pytest.raises(TypeError):
@@ -111,3 +119,27 @@ def test_real_model_batched_questions_match_single_ones(real_embedder: Embedder)
         assert float(vec[0] @ ref) > 0.99999
     assert float(got[0][0] @ alone) > 0.99999  # type: ignore[index]
     assert emb.calls < len(questions)
+
+
+def test_the_model_is_never_called_from_two_threads_at_once() -> None:
+    """Questions alone, with their pseudo-query, and whole batches, asked at the same moment
+    (the web server's students and an evaluation): one model call at a time, each caller its
+    own vectors. Two calls at once broke the real tokenizer in CI ("Unable to create tensor")."""
+    inner = SlowEmbedder()
+    emb = CoalescingEmbedder(inner, max_batch=4)
+    asks = [["a"], ["b", "b pseudo"], [f"c{i}" for i in range(6)], ["d"], ["e", "e pseudo"]]
+    out: list[object] = [None] * len(asks)
+    start = threading.Barrier(len(asks))
+
+    def one(i: int) -> None:
+        start.wait()
+        out[i] = emb.embed_queries(asks[i])
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(len(asks))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert inner.most_at_once == 1
+    for texts, got in zip(asks, out, strict=True):
+        assert np.allclose(np.asarray(got), HashEmbedder().embed_queries(texts))
