@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from index.lexical import LexicalIndex, tokenize
-from qa.dictionary import Dictionary, english_key, name_key
+from qa.dictionary import NAME_SUFFIXES, Dictionary, english_key, lemma_keys, name_key
 from qa.numbers import chinese_numbers, digits, english_numbers, zh_forms
 
 # Words that ask rather than name: never translated.
@@ -137,11 +137,23 @@ class Translator:
         title = TITLE_WORDS.get(phrase)  # "Daily" in a newspaper's name is 日报, not 每日
         if title and self._present_zh(title):
             found[title] = 1.0
-        for key in dict.fromkeys((name_key(phrase), english_key(phrase))):
+        keys = [name_key(phrase), english_key(phrase)]
+        self._add_targets(found, keys)
+        if not found and " " not in phrase:  # "chosen", "demobilised", "Yangtze"
+            later = lemma_keys(phrase)
+            if phrase[:1].isupper():
+                later += [f"{name_key(phrase)} {suffix}" for suffix in NAME_SUFFIXES]
+            for key in later:
+                self._add_targets(found, [key])
+                if found:
+                    break
+        return _normalised(found)
+
+    def _add_targets(self, found: dict[str, float], keys: Sequence[str]) -> None:
+        for key in dict.fromkeys(keys):
             for zh, w in self.dictionary.english(key):
                 if w > found.get(zh, 0.0) and self._present_zh(zh):
                     found[zh] = w
-        return _normalised(found)
 
     def _to_chinese(self, question: str) -> Translation:
         terms: list[Term] = []
@@ -210,16 +222,19 @@ class Translator:
         most frequent first (at most three)."""
         if not word.isalpha() or len(word) < 4:
             return []
-        found: dict[str, int] = {}
+        found: dict[str, float] = {}
         for syllables in self.dictionary.pinyin_syllables(word):
             if not 2 <= len(syllables) <= 4 or any(len(s) < 2 for s in syllables):
                 continue
             for cand in self._chains(tuple(syllables)):
-                df = self.lexical.df(cand, "zh")
+                df: float = self.lexical.df(cand, "zh")
                 if not df and len(cand) > 2:
                     # jieba cut the name (花园/口): every bigram is there, at half weight
-                    df = min(self.lexical.df(cand[i : i + 2], "zh") for i in range(len(cand) - 1))
-                    df //= 2
+                    # (a name met once is still met: 刘玉 and 玉山 once each -> 刘玉山, df 0.5)
+                    df = (
+                        min(self.lexical.df(cand[i : i + 2], "zh") for i in range(len(cand) - 1))
+                        / 2
+                    )
                 if df:
                     found[cand] = max(found.get(cand, 0), df)
         best = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_NAME_CANDIDATES]

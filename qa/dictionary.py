@@ -93,6 +93,24 @@ def english_key(text: str) -> str:
     return " ".join(_stem(w.lower().replace("’", "'")) for w in _WORD.findall(text))
 
 
+_BRITISH = re.compile(r"is(e|es|ed|ing|ation|ations)$")
+# A lone place name keys its entry with a generic word after it ("Yangtze" -> "yangtze river").
+NAME_SUFFIXES = ("river", "mountains", "mountain", "lake", "province", "county", "city")
+
+
+def lemma_keys(word: str) -> list[str]:
+    """Keys for an inflected word the stemmer does not reduce (:func:`english_key` of each
+    lemma lemminflect knows: "chosen" -> choose, "built" -> build, "children" -> child), and
+    of its American spelling ("demobilised" -> demobilized), in that order, without repeats."""
+    from lemminflect import getAllLemmas
+
+    low = word.lower()
+    forms = [lemma for lemmas in getAllLemmas(low).values() for lemma in lemmas]
+    forms.append(_BRITISH.sub(r"iz\1", low))
+    keys = [english_key(f) for f in forms]
+    return [k for k in dict.fromkeys(keys) if k and k != english_key(word)]
+
+
 def name_key(text: str) -> str:
     """A name as the reverse index keys it: lower-cased words, not stemmed (a stemmer turns
     "Siping" into "sipe" and "Daye" into "day"), hyphens as spaces ("chiang kai shek")."""

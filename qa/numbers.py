@@ -170,21 +170,26 @@ def english_numbers(text: str) -> list[Number]:
     return sorted(out, key=lambda n: n.start)
 
 
+# What follows a lone digit that counts something (三天, 两种, 五条).
+_MEASURES = frozenset("年月日天个名人次位万千百十岁倍里亩斤元种条件项家所座辆架门张户头匹袋担吨")
+
+
 def chinese_numbers(text: str) -> list[Number]:
     """Numbers in Chinese text, Chinese numerals and digits: 一九四六年, 九百余次, 1965年.
-    A lone 一 (一起, 统一) is not a number; a lone other digit is one when a measure or unit
-    follows (三天, 五月)."""
+    A lone 一 (一起, 统一) is not a number, except as a month (一月份); a lone other digit is
+    one when a measure or unit follows (三天, 五月, 两种)."""
     out: list[Number] = []
     for m in re.finditer(rf"[{_ZH_NUM_CHARS}]+|\d+(?:\.\d+)?", text):
         s = m.group(0)
         if s[0].isdigit():
             out.append(Number(float(s), s, m.start(), m.end()))
             continue
-        if len(s) == 1 and (s in "一壹" or s in BIG_UNITS or s in SMALL_UNITS):
+        after = text[m.end() : m.end() + 1]
+        if len(s) == 1 and (s in BIG_UNITS or s in SMALL_UNITS):
             continue
-        if len(s) == 1 and not re.match(
-            r"[年月日天个名人次位万千百十岁倍里亩斤元]", text[m.end() :]
-        ):
+        if len(s) == 1 and s in "一壹" and after != "月":
+            continue
+        if len(s) == 1 and not (after and after in _MEASURES):
             continue
         value = zh_to_int(s)
         if value is not None:

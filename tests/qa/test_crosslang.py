@@ -45,7 +45,7 @@ def test_english_names_phrases_and_pinyin_become_chinese(translator: Translator)
     assert "黄河" in found["Yellow River"]
     assert "花园口" in found["Huayuankou"]  # not in the dictionary: read as hua-yuan-kou
     found = _targets(translator, "How many copies of Xin Dazhong are printed?")
-    assert "大众" in found["Dazhong"]
+    assert "新大众" in found["Xin Dazhong"]  # 《新大众》, the magazine's whole name
 
 
 def test_the_pseudo_query_is_each_terms_best_target_in_question_order(
@@ -118,3 +118,29 @@ def test_weighted_search_equals_bm25s_with_unit_weights(translator: Translator) 
     assert ours.keys() == theirs.keys()
     for pid, score in theirs.items():
         assert ours[pid] == pytest.approx(score, rel=1e-5)
+
+
+INFLECTED = [
+    "1946-05-17_邯郸的贫民贷款.md",
+    "1946-05-18_皖江行署主任吕惠生同志_惨遭南京当局杀害_华东军民悲愤万分誓为死者复仇.md",
+    "1946-05-19_解放区各地继续复员_边区上月一万三千人回乡生产.md",
+    "1946-05-21_瑞华银行正式成立_胡竹轩当选董事长.md",
+]
+
+
+@pytest.fixture(scope="module")
+def inflected() -> Translator:
+    passages = [p for name in INFLECTED for p in make_passages(read_article(MONTH / name))]
+    lexical = LexicalIndex.build((p.id, p.text_en, p.text_zh) for p in passages)
+    return Translator(open_dictionary(Settings().model_cache), lexical)
+
+
+def test_inflected_british_and_bare_names_find_their_words(inflected: Translator) -> None:
+    """Words the stemmer leaves alone go through their lemma ("built" -> build), British
+    spelling through the American one ("demobilised"), a lone river name through its entry
+    ("Yangtze" -> "Yangtze River"); a three-character name whose bigrams each occur once is
+    still found ("Liu Yushan" -> 刘玉山, which jieba cuts)."""
+    found = _targets(inflected, "What dike was built along the Yangtze?")
+    assert "建筑" in found["built"] and "长江" in found["Yangtze"]
+    assert "复员" in _targets(inflected, "What did demobilised soldiers do?")["demobilised"]
+    assert "刘玉山" in _targets(inflected, "Why did Liu Yushan want a loan?")["Liu Yushan"]

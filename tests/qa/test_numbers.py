@@ -50,3 +50,10 @@ def test_numbers_found_in_text() -> None:
     zh = chinese_numbers("一九四六年五月，国民党军猛攻廿三天，九百余次，七百万人民，一起统一，三天")
     assert [n.value for n in zh] == [1946, 5, 23, 900, 7_000_000, 3]  # not 一起, 统一
     assert digits(7_000_000) == "7,000,000" and digits(1946) == "1946"
+
+
+def test_a_month_and_a_lone_two_are_numbers() -> None:
+    """一月份 is January (a lone 一 is otherwise no number: 一起, 统一); 两 before a measure is
+    2 ("两种作风" answers a question about "Two Styles of Work"), not in 两党."""
+    assert [n.value for n in chinese_numbers("仅一月份商民输到天津粮食六百万斤")] == [1, 6_000_000]
+    assert [n.value for n in chinese_numbers("“两种作风”，两党，一起")] == [2]
