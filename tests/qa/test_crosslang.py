@@ -3,6 +3,9 @@ Chinese terms the index holds (and a Chinese question English ones), no model in
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
 import pytest
 
 from index.lexical import LexicalIndex
@@ -22,15 +25,16 @@ ARTICLES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def translator() -> Translator:
-    passages = [
-        p
-        for path in [*(MONTH / name for name in ARTICLES), *SEED_FILES]
-        for p in make_passages(read_article(path))
-    ]
+def _translator(paths: Sequence[Path]) -> Translator:
+    """A translator over the lexical index of these articles alone."""
+    passages = [p for path in paths for p in make_passages(read_article(path))]
     lexical = LexicalIndex.build((p.id, p.text_en, p.text_zh) for p in passages)
     return Translator(open_dictionary(Settings().model_cache), lexical)
+
+
+@pytest.fixture(scope="module")
+def translator() -> Translator:
+    return _translator([*(MONTH / name for name in ARTICLES), *SEED_FILES])
 
 
 def _targets(translator: Translator, question: str, lang: str = "en") -> dict[str, set[str]]:
@@ -130,9 +134,7 @@ INFLECTED = [
 
 @pytest.fixture(scope="module")
 def inflected() -> Translator:
-    passages = [p for name in INFLECTED for p in make_passages(read_article(MONTH / name))]
-    lexical = LexicalIndex.build((p.id, p.text_en, p.text_zh) for p in passages)
-    return Translator(open_dictionary(Settings().model_cache), lexical)
+    return _translator([MONTH / name for name in INFLECTED])
 
 
 def test_inflected_british_and_bare_names_find_their_words(inflected: Translator) -> None:
