@@ -23,7 +23,7 @@ setup()
 from index.embedding import load_embedder  # noqa: E402
 from index.settings import Settings  # noqa: E402
 from qa import retrieve  # noqa: E402
-from qa.evaluate import _gold_passages, _scratch_index  # noqa: E402
+from qa.evaluate import gold_passages, scratch_index  # noqa: E402
 from qa.xquad import load  # noqa: E402
 
 
@@ -44,8 +44,8 @@ def main() -> int:
     found: dict[tuple[str, str, float, int], list[int]] = {}
     for side in ("zh", "en"):
         questions = [q for q in x.questions if q.lang != side]
-        a = _scratch_index(x, base, embedder, args.scratch / f"only-{side}", range(n), (side,))
-        gold = _gold_passages(x, a)
+        a = scratch_index(x, base, embedder, args.scratch / f"only-{side}", range(n), (side,))
+        gold = gold_passages(x, a)
         vectors = embedder.embed_queries([q.question for q in questions])
         translations = [a.translate(q.question, q.lang) for q in questions]
         pseudo = embedder.embed_queries([t.pseudo if t and t.pseudo else "-" for t in translations])

@@ -137,8 +137,7 @@ class Translator:
         title = TITLE_WORDS.get(phrase)  # "Daily" in a newspaper's name is 日报, not 每日
         if title and self._present_zh(title):
             found[title] = 1.0
-        keys = [name_key(phrase), english_key(phrase)]
-        self._add_targets(found, keys)
+        self._add_targets(found, [name_key(phrase), english_key(phrase)])
         if not found and " " not in phrase:  # "chosen", "demobilised", "Yangtze"
             later = lemma_keys(phrase)
             if phrase[:1].isupper():

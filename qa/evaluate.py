@@ -216,7 +216,7 @@ def _answers(assistant: Assistant, considered: Any) -> bool:
 # XQuAD ---------------------------------------------------------------------------------------
 
 
-def _scratch_index(
+def scratch_index(
     x: XQuad,
     base: Settings,
     embedder: Embedder,
@@ -235,7 +235,7 @@ def _scratch_index(
     return Assistant.over(embedder, open_index(settings, embedder))
 
 
-def _gold_passages(x: XQuad, assistant: Assistant) -> dict[tuple[int, int], set[str]]:
+def gold_passages(x: XQuad, assistant: Assistant) -> dict[tuple[int, int], set[str]]:
     """(article, paragraph) -> ids of the passages cut from that paragraph."""
     out: dict[tuple[int, int], set[str]] = defaultdict(set)
     for i in range(len(x.titles)):
@@ -328,13 +328,13 @@ def xquad_records(
         return lambda q: (name, q.article in indexed)
 
     out: dict[str, list[Record]] = {}
-    full = _scratch_index(x, base, embedder, scratch / "all", range(n))
-    gold = _gold_passages(x, full)
+    full = scratch_index(x, base, embedder, scratch / "all", range(n))
+    gold = gold_passages(x, full)
     out["full"] = _ask_xquad(full, questions, vectors, gold, by_article, "full", progress)
     for setting, indexed, name in (("half", first, "test"), ("mirror", second, "dev")):
-        a = _scratch_index(x, base, embedder, scratch / setting, indexed)
+        a = scratch_index(x, base, embedder, scratch / setting, indexed)
         out[setting] = _ask_xquad(
-            a, questions, vectors, _gold_passages(x, a), held(indexed, name), setting, progress
+            a, questions, vectors, gold_passages(x, a), held(indexed, name), setting, progress
         )
     # One side: English questions over Chinese-only text, Chinese questions over English-only.
     # A question's facts are then looked for as the parallel question's answer spans (XQuAD's
@@ -345,21 +345,21 @@ def xquad_records(
     for side in ("zh", "en"):
         asked = [(q, v) for q, v in zip(questions, vectors, strict=True) if q.lang != side]
         qs, vs = [q for q, _ in asked], [v for _, v in asked]
-        a = _scratch_index(x, base, embedder, scratch / f"only-{side}", range(n), (side,))
+        a = scratch_index(x, base, embedder, scratch / f"only-{side}", range(n), (side,))
         out.setdefault("one_side", []).extend(
-            _ask_xquad(a, qs, vs, _gold_passages(x, a), by_article, "one_side", progress, parallel)
+            _ask_xquad(a, qs, vs, gold_passages(x, a), by_article, "one_side", progress, parallel)
         )
         for setting, indexed, name in (
             ("one_side_half", first, "test"),
             ("one_side_mirror", second, "dev"),
         ):
-            a = _scratch_index(x, base, embedder, scratch / f"{setting}-{side}", indexed, (side,))
+            a = scratch_index(x, base, embedder, scratch / f"{setting}-{side}", indexed, (side,))
             out.setdefault(setting, []).extend(
                 _ask_xquad(
                     a,
                     qs,
                     vs,
-                    _gold_passages(x, a),
+                    gold_passages(x, a),
                     held(indexed, name),
                     setting,
                     progress,

@@ -190,7 +190,7 @@ def chinese_numbers(text: str) -> list[Number]:
             continue
         if len(s) == 1 and s in "一壹" and after != "月":
             continue
-        if len(s) == 1 and not (after and after in _MEASURES):
+        if len(s) == 1 and after not in _MEASURES:
             continue
         value = zh_to_int(s)
         if value is not None:
