@@ -110,7 +110,7 @@ def fit(rows: list[dict[str, Any]], cost: float, c: float) -> dict[str, Any]:
         weight = np.array([len(dev) / (len(counts) * counts[_family(r["source"])]) for r in dev])
         model = LogisticRegression(C=c, max_iter=2000).fit((x - mean) / scale, y, weight)
         p = model.predict_proba((x - mean) / scale)[:, 1]
-        ok = np.array([r["evidence"]["constraints"] for r in dev], dtype=bool)
+        ok = np.array([_may_answer(r) for r in dev], dtype=bool)
         threshold = _threshold(p, y, ok, weight, cost)
         out[group] = {
             "features": names,
@@ -125,6 +125,12 @@ def fit(rows: list[dict[str, Any]], cost: float, c: float) -> dict[str, Any]:
             "wrong_answer_cost": cost,
         }
     return out
+
+
+def _may_answer(row: dict[str, Any]) -> bool:
+    """Not ruled out before the model: its years and numbers met, its office named."""
+    e = row["evidence"]
+    return bool(e["constraints"]) and not e.get("missing_office")
 
 
 def _family(source: str) -> str:
@@ -208,7 +214,7 @@ def curve(rows: list[dict[str, Any]], group: str, split: str) -> list[tuple[floa
     positives = sum(r["top_right"] for r in rs) or 1
     out = []
     for t in [i / 100 for i in range(1, 100)]:
-        answered = [r for r in rs if r["evidence"]["constraints"] and r["p"] >= t]
+        answered = [r for r in rs if _may_answer(r) and r["p"] >= t]
         right = sum(r["top_right"] for r in answered)
         out.append((t, right / len(answered) if answered else 1.0, right / positives))
     return out

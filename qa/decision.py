@@ -10,8 +10,8 @@ ask time: a dot product and a sigmoid.
 
 A question whose years, dates or numbers the passage does not meet is never answered
 (``constraints`` is a hard rule as well as a feature): "The archive gives figures for 1965,
-not 2020 [1]."
-"""
+not 2020 [1]." Nor is a question about an office's holder over a passage that does not name
+the office (``missing_office``: "济宁日报的社长是谁？")."""
 
 from __future__ import annotations
 
@@ -71,7 +71,7 @@ class Calibration:
     def supports(self, evidence: Evidence, constraints: bool = True) -> bool:
         """``constraints=False``: would it answer were the question's years and numbers met
         (the model weighs them too)?"""
-        if constraints and not evidence.constraints:
+        if evidence.missing_office or (constraints and not evidence.constraints):
             return False
         threshold = self.model(evidence).threshold
         if not constraints:
@@ -108,7 +108,7 @@ def supports(
     calibration = calibration or load()
     if calibration is not None:
         return calibration.supports(evidence, constraints)
-    if constraints and not evidence.constraints:
+    if evidence.missing_office or (constraints and not evidence.constraints):
         return False
     if not evidence.own_language:
         return evidence.dense_z >= CROSS_DENSE_Z and evidence.dense >= CROSS_MIN_DENSE

@@ -30,7 +30,7 @@ from dataclasses import astuple, dataclass, fields
 from index import sentences
 from index.lexical import tokenize
 from qa.crosslang import Translation
-from qa.question import Analysis, counts, holds, numbers_in, years_met
+from qa.question import Analysis, counts, holds, numbers_in, office_phrase, years_met
 from qa.retrieve import Scored
 
 SentenceScorer = Callable[[str, str], float]
@@ -54,6 +54,9 @@ class Evidence:
     # Not features: what a failed constraint message says.
     wanted_years: tuple[int, ...] = ()
     found_years: tuple[int, ...] = ()
+    # The office the question asks the holder of, when the passage does not name it: never
+    # answered ("济宁日报的社长是谁？" over a passage about the paper that names no 社长).
+    missing_office: str = ""
 
     def vector(self) -> list[float]:
         """The features, in :data:`FEATURES` order, as numbers."""
@@ -240,6 +243,7 @@ def gather(
     ok, found = constraints_met(analysis, hit)
     margin = hit.score - hits[1].score if len(hits) > 1 else 1.0
     focus = focus_named(analysis, p.text(side), side, lang, translation)
+    office_missing = bool(analysis.office) and focus == 0.0
     untranslated = 0.0
     if not own and translation is not None:
         n = len(translation.terms) + len(translation.untranslated)
@@ -260,4 +264,5 @@ def gather(
         meaning=max((meaning or {}).get((side, t), 0.0) for t in sents) if sents else 0.0,
         wanted_years=analysis.years,
         found_years=found,
+        missing_office=office_phrase(question, analysis.office) if office_missing else "",
     )

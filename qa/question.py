@@ -69,10 +69,35 @@ class Analysis:
     # "director" in "who was the director of"; the answer's passage should name it.
     focus: tuple[str, ...] = ()
 
+    @property
+    def office(self) -> str:
+        """The office whose holder a who- or what-question asks for ("社长", "president")."""
+        if self.kind not in ("who", "what"):
+            return ""
+        return next((w for w in self.focus if w.lower() in OFFICES), "")
+
+
+def office_phrase(question: str, office: str) -> str:
+    """The office as the question words it: "chief editor", "editor-in-chief", 社长."""
+    m = re.search(rf"\b{re.escape(office)}(?:-in-chief|(?: [a-z]+)?(?= of\b))?", question, re.I)
+    return m.group(0) if m and office.isascii() else office
+
+
+# Offices a who-question asks the holder of (济宁日报的社长是谁？, "Who was the president of …?").
+# A passage that answers names the office: one that does not cannot say who held it, however
+# close its other words are (qa/evidence.py ``missing_office``). Generic words ("leader",
+# "head", 领导) are left out: passages say "led by", "headed by".
+OFFICES = frozenset(
+    "社长 总经理 经理 军长 师长 团长 主编 总编辑 校长 主席 副主席 厂长 副厂长 局长 县长 市长 "
+    "省长 司令 司令员 书记 部长 董事长 院长 所长 会长 队长 村长 区长 专员 "
+    "editor president chairman chairwoman director commander secretary mayor manager chief "
+    "principal governor minister captain coach founder owner ceo dean".split()
+)
 
 _ZH_FOCUS = [
     re.compile(r"的([\u4e00-\u9fff]{2,4}?)(?:叫什么|是谁|是哪|是什么|有多少|有几)"),
     re.compile(r"是谁([\u4e00-\u9fff]{2})"),
+    re.compile(r"^谁是[^？?，,]*的([\u4e00-\u9fff]{2,4})[？?]?$"),
     re.compile(
         r"(?:哪个|哪些|哪几个|哪几所|哪几家|哪家|哪所|哪位|哪一个|哪座|哪条)([\u4e00-\u9fff]{1,3}?)(?:[的了呢吗？?，,]|$)"
     ),

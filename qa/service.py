@@ -315,6 +315,8 @@ class Assistant:
         """The cited answer of a considered question, or the archive's "does not say"."""
         if c.evidence is None:
             return not_found(c.question, c.language, c.hits)
+        if c.evidence.missing_office:
+            return not_found(c.question, c.language, c.hits, no_office(c.evidence, c.language))
         if c.evidence.constraints:
             if decision.supports(c.evidence):
                 return self.compose(c)
@@ -398,6 +400,16 @@ def met_first(analysis: Analysis, hits: list[Scored]) -> list[Scored]:
         if constraints_met(analysis, h)[0]:
             return [h, *hits[:i], *hits[i + 1 :]]
     return hits
+
+
+def no_office(evidence: Evidence, language: str) -> str:
+    """Why a question about an office's holder is not answered: the closest passage does not
+    name the office ("The archive does not say: the closest passage does not name the
+    president [1].")."""
+    office = evidence.missing_office
+    if language == "zh":
+        return f"档案中没有找到答案：最相关的段落没有提到{office}[1]。"
+    return f"The archive does not say: the closest passage does not name the {office} [1]."
 
 
 def unmet(evidence: Evidence, language: str) -> str:

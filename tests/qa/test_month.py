@@ -83,6 +83,31 @@ def test_another_year_than_the_archive_gives_is_not_answered(assistant: Assistan
         assert not a.answerable and a.citations == [], q
 
 
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("济宁日报的社长是谁？", "没有提到社长"),
+        ("谁是瑞华银行的总经理？", "没有提到总经理"),
+        ("Who was the editor-in-chief of the Jiluyu Daily?", "does not name the editor-in-chief"),
+    ],
+)
+def test_who_held_an_office_the_passage_never_names_is_not_answered(
+    assistant: Assistant, question: str, says: str
+) -> None:
+    """The passage about the paper or the bank names people, but not the office asked about:
+    no cited answer, and the reply says what is missing."""
+    a = assistant.ask(question)
+    assert not a.answerable and a.citations == [] and says in a.answer, a.answer
+    assert a.related  # the closest passages are still offered
+
+
+def test_who_held_an_office_the_passage_names_is_answered(assistant: Assistant) -> None:
+    a = assistant.ask("邢台市各业职工联合会选谁当了主席？")
+    assert a.answerable and "孟甫" in a.answer
+    a = assistant.ask("Who was elected chairman of the Songjiang provincial government?")
+    assert a.answerable and "马仲云" in a.answer
+
+
 def test_eval_reports_the_month_per_language_and_split(month_data: Path) -> None:
     """`archive-qa eval` over the month dev set: figures per language and split, and floors
     well under what docs/benchmarks.md reports, so a broken stage fails the test."""

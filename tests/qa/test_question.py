@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.question import analyse, counts, holds, years_met
+from qa.question import analyse, counts, holds, office_phrase, years_met
 
 
 @pytest.mark.parametrize(
@@ -58,3 +58,27 @@ def test_years_met_by_text_or_article_date() -> None:
     assert years_met([1966], ["no year here"], "1966-01-11")[0]  # the article's date counts
     ok, found = years_met([2020], ["In 1965 the factory made furnaces."], "1966-01-11")
     assert not ok and found == {1965, 1966}
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "office", "phrase"),
+    [
+        ("济宁日报的社长是谁？", "zh", "社长", "社长"),
+        ("谁是瑞华银行的总经理？", "zh", "总经理", "总经理"),
+        ("瑞华银行的总经理叫什么名字？", "zh", "总经理", "总经理"),
+        ("Who was the chief editor of the magazine Xin Dazhong?", "en", "chief", "chief editor"),
+        ("Who was the editor-in-chief of the Jiluyu Daily?", "en", "editor", "editor-in-chief"),
+        ("Who was the president of Changchun Medical University?", "en", "president", "president"),
+        # generic words, verbs and other kinds ask for no office
+        ("Who was the leader of the strike?", "en", "", ""),
+        ("Who invented the indigenous furnace?", "en", "", ""),
+        ("东北局的经验交流会是谁主持的？", "zh", "", ""),
+        ("How many workers did the director hire?", "en", "", ""),
+    ],
+)
+def test_the_office_a_question_asks_the_holder_of(
+    question: str, lang: str, office: str, phrase: str
+) -> None:
+    got = analyse(question, lang).office
+    assert got == office
+    assert (office_phrase(question, got) if got else "") == phrase
