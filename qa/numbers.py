@@ -19,7 +19,11 @@ SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟":
 BIG_UNITS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
 TENS = {"廿": 20, "卅": 30, "卌": 40}
 _ZH_NUM_CHARS = "".join([*DIGITS, *SMALL_UNITS, *BIG_UNITS, *TENS])
-ZH_NUMBER = re.compile(rf"[{_ZH_NUM_CHARS}]+")
+_UNIT_CHARS = "".join([*SMALL_UNITS, *BIG_UNITS])
+_NOT_LIANG = _ZH_NUM_CHARS.replace("两", "")
+# 两 is a numeral before a unit (两千, 一万两千) or alone (两个); after a numeral and before
+# none it is the tael (三两, 十两: 3 and 10 taels, not 32 and 12).
+ZH_NUMBER = re.compile(rf"(?:[{_NOT_LIANG}]|两(?=[{_UNIT_CHARS}]))+|两")
 _ZH_NAMES = "零一二三四五六七八九"
 # Arabic numbers with thousands separators and decimals, then an optional English multiplier.
 _EN_NUMBER = re.compile(
@@ -172,7 +176,7 @@ def english_numbers(text: str) -> list[Number]:
 
 # What follows a lone digit that counts something (三天, 五月). A longer list (两种, 六架, 五条)
 # turned two near misses of the dev half into false answers ("两种报纸" read as a count).
-_MEASURES = frozenset("年月日天个名人次位万千百十岁倍里亩斤元")
+_MEASURES = frozenset("年月日天个名人次位万千百十岁倍里亩斤两元")
 
 
 def chinese_numbers(text: str) -> list[Number]:
@@ -180,7 +184,7 @@ def chinese_numbers(text: str) -> list[Number]:
     A lone 一 (一起, 统一) is not a number, except as a month (一月份); a lone other digit is
     one when a measure or unit follows (三天, 五月)."""
     out: list[Number] = []
-    for m in re.finditer(rf"[{_ZH_NUM_CHARS}]+|\d+(?:\.\d+)?", text):
+    for m in re.finditer(rf"{ZH_NUMBER.pattern}|\d+(?:\.\d+)?", text):
         s = m.group(0)
         if s[0].isdigit():
             out.append(Number(float(s), s, m.start(), m.end()))

@@ -56,3 +56,10 @@ def test_january_is_a_number() -> None:
     """一月份 is January, so "in January" is met (a lone 一 is otherwise no number: 一起, 统一)."""
     assert [n.value for n in chinese_numbers("仅一月份商民输到天津粮食六百万斤")] == [1, 6_000_000]
     assert [n.value for n in chinese_numbers("一起统一，两党")] == []
+
+
+def test_liang_after_a_numeral_is_the_tael() -> None:
+    """两 is a numeral before a unit or a measure (两千, 一万两千, 两个); after a numeral with no
+    unit after it, it is the tael: 三两 is 3 (taels), not 32."""
+    text = "每人小米三两，白银三十两，一万两千人，两千斤，两个"
+    assert [n.value for n in chinese_numbers(text)] == [3, 30, 12_000, 2_000, 2]
