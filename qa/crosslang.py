@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -43,7 +44,9 @@ _ZH_SKIP = frozenset(
     "曾 曾经 要 能 会 可以 让 给 到 哪家 哪所 哪位 分别 到底 究竟 大概 大约".split()
 )
 QUESTION_WORDS = _EN_SKIP | _ZH_SKIP  # what asks, not what is asked about
-_EN_TOKEN = re.compile(r"[A-Za-z]+(?:[-'’][A-Za-z]+)*|\d[\d,.]*")
+# Latin letters with accents too: pinyin as students write it ("Lü Huisheng", "Sìpíng").
+_LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
+_EN_TOKEN = re.compile(rf"[{_LATIN}]+(?:[-'’][{_LATIN}]+)*|\d[\d,.]*")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 MAX_PHRASE = 5
 MAX_NAME_CANDIDATES = 3
@@ -219,6 +222,7 @@ class Translator:
     def _pinyin_targets(self, word: str) -> list[tuple[str, float]]:
         """Chinese words of the index whose pinyin is ``word`` ("Huayuankou" -> 花园口),
         most frequent first (at most three)."""
+        word = plain_pinyin(word)
         if not word.isalpha() or len(word) < 4:
             return []
         found: dict[str, float] = {}
@@ -323,6 +327,13 @@ def content_words(question: str, lang: str) -> list[str]:
             for tok in tokenize(m.group(0), bigrams=False)
         ]
     return list(dict.fromkeys(words))
+
+
+def plain_pinyin(word: str) -> str:
+    """Pinyin without tone marks, ü as v (the dictionary's toneless spelling): "Lǚ" -> "Lv",
+    "Sìpíng" -> "Siping"."""
+    decomposed = unicodedata.normalize("NFD", word).replace("u\u0308", "v").replace("U\u0308", "V")
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _normalised(found: dict[str, float]) -> list[tuple[str, float]]:

@@ -54,7 +54,7 @@ def test_english_questions_answered_from_chinese_only_text(
     ("question", "article", "words"),
     [
         ("Who will run the new border region chemical factory?", "化学工厂即将开工", "化工厂"),
-        ("Where was Lü Huisheng killed?", "吕惠生同志_惨遭南京当局杀害", "吕"),
+        ("Who owns the Kejing coal mine in Jiyuan?", "磕井煤矿复业", "济源"),
     ],
 )
 def test_the_dictionary_translation_searched_by_meaning_ranks_the_article_first(
@@ -67,6 +67,20 @@ def test_the_dictionary_translation_searched_by_meaning_ranks_the_article_first(
     assert article in considered.hits[0].passage.article_id
     monkeypatch.setattr(retrieve, "PSEUDO", 0.0)
     assert article not in assistant.consider(question).hits[0].passage.article_id
+
+
+def test_pinyin_with_accents_reads_as_the_name(assistant: Assistant) -> None:
+    """ "Lü" (or "Lǚ", "Sìpíng") is one word, its ü read as the dictionary's v: before, "Lü"
+    was cut at the ü and "L" became 吕梁, a real place the question is not about."""
+    for question, name in (
+        ("Where was Lü Huisheng killed?", "吕惠生"),
+        ("Where was Lǚ Huisheng killed?", "吕惠生"),
+        ("What happened at Sìpíng?", "四平"),
+    ):
+        translation = assistant.translate(question, "en")
+        assert translation is not None
+        targets = [t for term in translation.terms for t, _ in term.targets]
+        assert targets[0] == name and "吕梁" not in targets, (question, targets)
 
 
 def test_chinese_question_over_the_month(assistant: Assistant) -> None:
