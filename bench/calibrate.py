@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/calibrate.py                 # collect, fit, report, plot
     .venv/bin/python bench/calibrate.py --reuse         # refit from the saved records
+    .venv/bin/python bench/calibrate.py --reuse --report  # the shipped decision's figures
 
 1. Collects one record per question (evidence features, whether the best passage is right,
    what the answer would hold) from: the seeds + May 1946 index (tests/qa/dev_seeds.jsonl,
@@ -268,6 +269,11 @@ def main() -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "qa" / "calibration.json")
     ap.add_argument("--plot", type=Path, default=ROOT / "docs" / "calibration.png")
     ap.add_argument("--dry-run", action="store_true", help="fit and report, write nothing")
+    ap.add_argument(
+        "--report",
+        action="store_true",
+        help="report the decision already in --out on the records: fit and write nothing",
+    )
     args = ap.parse_args()
     if args.reuse:
         rows = json.loads(args.records.read_text(encoding="utf-8"))
@@ -275,7 +281,10 @@ def main() -> int:
         rows = collect(args.data_dir, args.scratch, args.xquad)
         args.records.parent.mkdir(parents=True, exist_ok=True)
         args.records.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
-    calibration = fit(rows, args.cost, args.C)
+    if args.report:
+        calibration = json.loads(args.out.read_text(encoding="utf-8"))
+    else:
+        calibration = fit(rows, args.cost, args.C)
     decide(rows, calibration)
     for group in ("own", "cross"):
         m = calibration[group]
@@ -308,7 +317,7 @@ def main() -> int:
         print(f"\n{group} test: threshold precision recall")
         for t, p, r in curve(rows, group, "test")[::10]:
             print(f"  {t:.2f} {p:.3f} {r:.3f}")
-    if not args.dry_run:
+    if not (args.dry_run or args.report):
         args.out.write_text(json.dumps(calibration, indent=1) + "\n", encoding="utf-8")
         plot(rows, calibration, args.plot)
         print(f"wrote {args.out} and {args.plot}")
