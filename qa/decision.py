@@ -29,6 +29,12 @@ CALIBRATION = Path(__file__).with_name("calibration.json")
 UNMET_SHARE = 0.5
 
 
+def ruled_out(evidence: Evidence, constraints: bool = True) -> bool:
+    """The hard rules, before any model: an office the passage does not name, and (with
+    ``constraints``) a year or number it does not meet."""
+    return bool(evidence.missing_office) or (constraints and not evidence.constraints)
+
+
 @dataclass(frozen=True)
 class Model:
     features: tuple[str, ...]
@@ -71,7 +77,7 @@ class Calibration:
     def supports(self, evidence: Evidence, constraints: bool = True) -> bool:
         """``constraints=False``: would it answer were the question's years and numbers met
         (the model weighs them too)?"""
-        if evidence.missing_office or (constraints and not evidence.constraints):
+        if ruled_out(evidence, constraints):
             return False
         threshold = self.model(evidence).threshold
         if not constraints:
@@ -108,7 +114,7 @@ def supports(
     calibration = calibration or load()
     if calibration is not None:
         return calibration.supports(evidence, constraints)
-    if evidence.missing_office or (constraints and not evidence.constraints):
+    if ruled_out(evidence, constraints):
         return False
     if not evidence.own_language:
         return evidence.dense_z >= CROSS_DENSE_Z and evidence.dense >= CROSS_MIN_DENSE

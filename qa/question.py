@@ -79,11 +79,14 @@ class Analysis:
 
 def office_phrase(question: str, office: str) -> str:
     """The office as the question words it: "chief editor", "editor-in-chief", 社长."""
+    if not office.isascii():
+        return office
     m = re.search(rf"\b{re.escape(office)}(?:-in-chief|(?: [a-z]+)?(?= of\b))?", question, re.I)
-    return m.group(0) if m and office.isascii() else office
+    return m.group(0) if m else office
 
 
-# Offices a who-question asks the holder of (济宁日报的社长是谁？, "Who was the president of …?").
+# Offices a who- or what-question asks the holder of (济宁日报的社长是谁？, "Who was the
+# president of …?").
 # A passage that answers names the office: one that does not cannot say who held it, however
 # close its other words are (qa/evidence.py ``missing_office``). Generic words ("leader",
 # "head", 领导) are left out: passages say "led by", "headed by".
