@@ -43,15 +43,26 @@ _ZH_SKIP = frozenset(
     "有没有 是不是 一下 请问 呀 吧 么 当时 时候 一共 总共 共 名 位 个 次 种 些 现在 后来 "
     "曾 曾经 要 能 会 可以 让 给 到 哪家 哪所 哪位 分别 到底 究竟 大概 大约".split()
 )
+# Verbs asked with (so skipped alone) that still head a phrase: "give up", "got married".
+PHRASAL_HEADS = frozenset("give gave given get got make made".split())
 QUESTION_WORDS = _EN_SKIP | _ZH_SKIP  # what asks, not what is asked about
 # Latin letters with accents too: pinyin as students write it ("Lü Huisheng", "Sìpíng").
 _LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f"
 _EN_TOKEN = re.compile(rf"[{_LATIN}]+(?:[-'’][{_LATIN}]+)*|\d[\d,.]*")
 _CJK_RUN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
 MAX_PHRASE = 5
+# A word's dictionary translations are weighed by how often the index uses each, to this power
+# ("white" -> 白色 before 白发, "Italian" -> 意大利 before 意大利人, "May" -> 五月 before 或将): the
+# translation a text of the time would use. Chosen on the dev halves (bench/pseudo.py, the month).
+FREQUENCY_PRIOR = 0.5
 MAX_NAME_CANDIDATES = 3
 # Capitalised words of newspaper names ("the Jining Daily" -> 济宁 日报).
 TITLE_WORDS = {"Daily": "日报", "Weekly": "周报", "Gazette": "报"}
+# Chinese measures as English texts write them in pinyin ("a jin of flour", "30 mu of land").
+PINYIN_MEASURES = {
+    "jin": "斤", "liang": "两", "mu": "亩", "li": "里", "dan": "担", "dou": "斗", "sheng": "升",
+    "chi": "尺", "cun": "寸", "zhang": "丈", "yuan": "元", "jiao": "角",
+}  # fmt: skip
 # Provinces (and cities) by their name and the pinyin of their one-character abbreviation, as
 # regions of the 1940s are named: 冀鲁豫 (Hebei-Shandong-Henan, Ji-Lu-Yu), 晋察冀, 陕甘宁, 晋绥.
 PROVINCE_ABBREVIATIONS = {
@@ -138,9 +149,20 @@ class Translator:
     def _zh_targets(self, phrase: str) -> list[tuple[str, float]]:
         found: dict[str, float] = {}
         title = TITLE_WORDS.get(phrase)  # "Daily" in a newspaper's name is 日报, not 每日
-        if title and self._present_zh(title):
-            found[title] = 1.0
+        measure = PINYIN_MEASURES.get(phrase, "")  # lower-case only: "Li" is a name
+        # a measure is one character: jieba keeps it with its numeral (一斤, 每斤)
+        for word in (
+            title,
+            measure,
+            f"一{measure}" * bool(measure),
+            f"每{measure}" * bool(measure),
+        ):
+            if word and self._present_zh(word):
+                found[word] = 1.0
         self._add_targets(found, [name_key(phrase), english_key(phrase)])
+        if not found and " " in phrase:  # "took over" -> take over, "gave up" -> give up
+            head, rest = phrase.split(" ", 1)
+            self._add_targets(found, [f"{key} {english_key(rest)}" for key in lemma_keys(head)])
         if not found and " " not in phrase:  # "chosen", "demobilised", "Yangtze"
             later = lemma_keys(phrase)
             if phrase[:1].isupper():
@@ -154,8 +176,21 @@ class Translator:
     def _add_targets(self, found: dict[str, float], keys: Sequence[str]) -> None:
         for key in dict.fromkeys(keys):
             for zh, w in self.dictionary.english(key):
-                if w > found.get(zh, 0.0) and self._present_zh(zh):
-                    found[zh] = w
+                if self._present_zh(zh):
+                    w *= self._prior(self._zh_df(zh), "zh")
+                    if w > found.get(zh, 0.0):
+                        found[zh] = w
+
+    def _zh_df(self, word: str) -> float:
+        """Passages holding ``word``; a word jieba cuts counts its rarest bigram, halved."""
+        df: float = self.lexical.df(word, "zh")
+        if not df and len(word) > 2:
+            df = min(self.lexical.df(word[i : i + 2], "zh") for i in range(len(word) - 1)) / 2
+        return df
+
+    def _prior(self, df: float, side: str) -> float:
+        """How much the index's own use of a word speaks for it as the translation."""
+        return ((df + 1) / (self.lexical.passages_count(side) + 1)) ** FREQUENCY_PRIOR
 
     def _to_chinese(self, question: str) -> Translation:
         terms: list[Term] = []
@@ -176,7 +211,10 @@ class Translator:
                 span = [w for w, _ in words[i : i + n]]
                 if not _contiguous(question, words[i : i + n]):
                     continue
-                if span[0].lower() in _EN_SKIP or span[-1].lower() in _EN_SKIP:
+                head_skipped = span[0].lower() in _EN_SKIP and not (
+                    n > 1 and span[0].lower() in PHRASAL_HEADS
+                )
+                if head_skipped or span[-1].lower() in _EN_SKIP:
                     continue
                 phrase = " ".join(span)
                 targets = self._zh_targets(phrase)
@@ -301,6 +339,7 @@ class Translator:
                 if not toks or len(text.split()) > 6:
                     continue
                 w = 1.0 / (1 + 0.5 * pos)
+                w *= self._prior(min(self.lexical.df(t, "en") for t in toks), "en")
                 phrase = " ".join(toks)
                 found[phrase] = max(found.get(phrase, 0.0), w)
                 kept += 1

@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-BUILDER_VERSION = "3"
+BUILDER_VERSION = "4"
 _LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
 # Senses that name no meaning of their own.
 _SKIP_SENSE = re.compile(
@@ -208,8 +208,15 @@ def sense_keys(entry: Entry) -> Iterator[tuple[str, int, bool]]:
         for seg in segments:
             if len(segments) > 1 and seg.strip()[:1].isupper():
                 continue  # a name listed in a common word's sense ("..., Henan")
-            for piece in re.split(r" or | OR ", seg):
-                piece = " ".join(piece.split())
+            pieces = [" ".join(p.split()) for p in re.split(r" or | OR ", seg)]
+            tail = _WORD.findall(pieces[-1])[1:] if len(pieces) == 2 else []
+            if tail and len(_WORD.findall(pieces[0])) == 1:
+                # "white or gray hair": "white hair" and "gray hair", "white" alone only as a
+                # part of the sense (it may be an adjective of the last piece's noun)
+                yield english_key(" ".join([pieces[0], *tail])), pos, len(segments) == 1
+                yield english_key(pieces[0]), pos, False
+                pieces = pieces[1:]
+            for piece in pieces:
                 low = piece.lower()
                 for art in _ARTICLES:
                     if low.startswith(art):

@@ -137,12 +137,12 @@ def _below_10000(n: int) -> str:
 
 def zh_forms(n: int) -> list[str]:
     """Ways the paper may write ``n``: 一千二百 (and 一千二), 一九四六 for a year, 廿三 for
-    23, 两千 for 2000, 二万 / 两万."""
+    23 and 廿 for 20, 两千 for 2000, 二万 / 两万."""
     forms = [int_to_zh(n)]
     if 1000 <= n <= 2100:  # a year, read digit by digit
         forms.append("".join(_ZH_NAMES[int(d)] for d in str(n)).replace("零", "〇"))
-    if 20 <= n < 50 and n % 10 and n // 10 in (2, 3, 4):
-        forms.append("廿卅卌"[n // 10 - 2] + _ZH_NAMES[n % 10])
+    if 20 <= n < 50:  # 廿三, and 廿 alone for 20 (五月廿日)
+        forms.append("廿卅卌"[n // 10 - 2] + (_ZH_NAMES[n % 10] if n % 10 else ""))
     first = forms[0]
     if first.startswith("二") and first[1:2] in ("千", "万", "亿", "百"):
         forms.append("两" + first[1:])

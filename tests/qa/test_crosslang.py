@@ -12,6 +12,7 @@ from index.lexical import LexicalIndex
 from index.passages import make_passages
 from index.reader import read_article
 from index.settings import Settings
+from qa import crosslang
 from qa.crosslang import Translator
 from qa.dictionary import open_dictionary
 from tests.conftest import MONTH, SEED_FILES
@@ -89,6 +90,38 @@ def test_only_terms_the_index_holds(translator: Translator) -> None:
         for target, weight in term.targets:
             assert translator.lexical.df(target, "zh") or len(target) > 2
             assert 0 < weight <= 1
+
+
+def test_the_word_the_archive_uses_is_the_first_translation(
+    translator: Translator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "masses": the dictionary's first word is 大众; the articles of 1946 write 群众
+    def best(t: Translator) -> str:
+        (term,) = [x for x in t.translate("Who are the masses?", "en").terms]
+        return max(term.targets, key=lambda tw: tw[1])[0]
+
+    assert best(translator) == "群众"
+    monkeypatch.setattr(crosslang, "FREQUENCY_PRIOR", 0.0)
+    assert best(Translator(translator.dictionary, translator.lexical)) == "大众"
+
+
+def test_a_phrasal_verb_is_one_term(translator: Translator) -> None:
+    # "give" alone asks nothing, "give up" is 放弃 / 放手; "gave up" is looked up as give up
+    for question, phrase in (
+        ("Why did the army give up Siping?", "give up"),
+        ("Why was Siping given up?", "given up"),
+        ("Why did the army gave up Siping?", "gave up"),
+    ):
+        found = _targets(translator, question)
+        assert found.get(phrase, set()) & {"放弃", "放手"}, (question, found)
+        assert "up" not in found
+
+
+def test_measures_written_in_pinyin() -> None:
+    prices = _translator([MONTH / "1946-05-21_本市物价表（五月廿日）.md"])
+    found = _targets(prices, "What did a jin of millet cost?")
+    assert found["jin"] == {"一斤"}  # the paper's unit, not 晋县 or 锦县
+    assert "小米" in found["millet"]
 
 
 def test_numbers_in_both_writings(translator: Translator) -> None:

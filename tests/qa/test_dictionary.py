@@ -45,6 +45,13 @@ def test_specific_senses_weigh_more_than_generic(d: Dictionary) -> None:
     assert "大冶" not in dict(d.english(english_key("day")))
 
 
+def test_a_word_or_phrase_alternative_keys_the_whole_phrase(d: Dictionary) -> None:
+    # 白发 is "white or gray hair": "white hair" and "gray hair", not the colour white alone
+    assert "白发" in dict(d.english(english_key("white hair")))
+    assert "白发" in dict(d.english(english_key("gray hair")))
+    assert dict(d.english(english_key("white"))).get("白发", 0) < 1.0
+
+
 def test_pinyin_syllables(d: Dictionary) -> None:
     assert d.pinyin_syllables("Siping") == [["si", "ping"]]
     assert ["xi", "an"] in d.pinyin_syllables("xian") and ["xian"] in d.pinyin_syllables("xian")

@@ -54,7 +54,7 @@ def test_english_questions_answered_from_chinese_only_text(
     ("question", "article", "words"),
     [
         ("Who will run the new border region chemical factory?", "化学工厂即将开工", "化工厂"),
-        ("Who owns the Kejing coal mine in Jiyuan?", "磕井煤矿复业", "济源"),
+        ("Which Xi'an newspaper was forced to stop publishing?", "抗议当局制造西安血案", "西安"),
     ],
 )
 def test_the_dictionary_translation_searched_by_meaning_ranks_the_article_first(

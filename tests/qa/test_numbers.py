@@ -40,6 +40,7 @@ def test_forms_a_number_may_take_in_the_paper() -> None:
     assert zh_forms(1946) == ["一千九百四十六", "一九四六"]
     assert "一千二" in zh_forms(1200) and "一千二百" in zh_forms(1200)
     assert zh_forms(23) == ["二十三", "廿三"]
+    assert zh_forms(20) == ["二十", "廿"]  # 五月廿日
     assert "两千" in zh_forms(2000) and "两万" in zh_forms(20000)
     assert zh_forms(7_000_000) == ["七百万"]
 
