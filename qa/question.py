@@ -74,7 +74,11 @@ class Analysis:
         """The office whose holder a who- or what-question asks for ("社长", "president")."""
         if self.kind not in ("who", "what"):
             return ""
-        return next((w for w in self.focus if w.lower() in OFFICES), "")
+        for word in self.focus:  # 公安局长 asks about a 局长
+            for office in (word.lower(), word[-3:], word[-2:]):
+                if office in OFFICES:
+                    return office
+        return ""
 
 
 def office_phrase(question: str, office: str) -> str:
@@ -101,6 +105,8 @@ _ZH_FOCUS = [
     re.compile(r"的([\u4e00-\u9fff]{2,4}?)(?:叫什么|是谁|是哪|是什么|有多少|有几)"),
     re.compile(r"是谁([\u4e00-\u9fff]{2})"),
     re.compile(r"^谁是[^？?，,]*的([\u4e00-\u9fff]{2,4})[？?]?$"),
+    # a clause of its own: "…的那个煤厂，厂长是谁？", "公安局长是由谁担任的？"
+    re.compile(r"(?:^|[，,、])([\u4e00-\u9fff]{2,4}?)(?:是谁|叫什么|(?:是)?由谁)"),
     re.compile(
         r"(?:哪个|哪些|哪几个|哪几所|哪几家|哪家|哪所|哪位|哪一个|哪座|哪条)([\u4e00-\u9fff]{1,3}?)(?:[的了呢吗？?，,]|$)"
     ),

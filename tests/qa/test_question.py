@@ -66,6 +66,9 @@ def test_years_met_by_text_or_article_date() -> None:
         ("济宁日报的社长是谁？", "zh", "社长", "社长"),
         ("谁是瑞华银行的总经理？", "zh", "总经理", "总经理"),
         ("瑞华银行的总经理叫什么名字？", "zh", "总经理", "总经理"),
+        # the office in a clause of its own, or inside a longer title (公安局长: a 局长)
+        ("羊市街群众入股办起来的那个煤厂，厂长是谁？", "zh", "厂长", "厂长"),
+        ("张家口市政府委员会里，公安局长是由谁担任的？", "zh", "局长", "局长"),
         ("Who was the chief editor of the magazine Xin Dazhong?", "en", "chief", "chief editor"),
         ("Who was the editor-in-chief of the Jiluyu Daily?", "en", "editor", "editor-in-chief"),
         ("Who was the president of Changchun Medical University?", "en", "president", "president"),
