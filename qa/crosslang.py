@@ -140,24 +140,17 @@ class Translator:
     # English -> Chinese ---------------------------------------------------------------------
     def _present_zh(self, word: str) -> bool:
         """Does the Chinese side hold ``word`` (as a token, or every bigram of it)?"""
-        if self.lexical.df(word, "zh"):
-            return True
-        if len(word) < 3:
-            return False
-        return all(self.lexical.df(word[i : i + 2], "zh") for i in range(len(word) - 1))
+        return self._zh_df(word) > 0
 
     def _zh_targets(self, phrase: str) -> list[tuple[str, float]]:
         found: dict[str, float] = {}
         title = TITLE_WORDS.get(phrase)  # "Daily" in a newspaper's name is 日报, not 每日
-        measure = PINYIN_MEASURES.get(phrase, "")  # lower-case only: "Li" is a name
-        # a measure is one character: jieba keeps it with its numeral (一斤, 每斤)
-        for word in (
-            title,
-            measure,
-            f"一{measure}" * bool(measure),
-            f"每{measure}" * bool(measure),
-        ):
-            if word and self._present_zh(word):
+        words = [title] if title else []
+        measure = PINYIN_MEASURES.get(phrase)  # lower-case only: "Li" is a name
+        if measure:  # one character: jieba keeps it with its numeral (一斤, 每斤)
+            words += [measure, f"一{measure}", f"每{measure}"]
+        for word in words:
+            if self._present_zh(word):
                 found[word] = 1.0
         self._add_targets(found, [name_key(phrase), english_key(phrase)])
         if not found and " " in phrase:  # "took over" -> take over, "gave up" -> give up
@@ -176,8 +169,9 @@ class Translator:
     def _add_targets(self, found: dict[str, float], keys: Sequence[str]) -> None:
         for key in dict.fromkeys(keys):
             for zh, w in self.dictionary.english(key):
-                if self._present_zh(zh):
-                    w *= self._prior(self._zh_df(zh), "zh")
+                df = self._zh_df(zh)  # kept only where the index holds it
+                if df:
+                    w *= self._prior(df, "zh")
                     if w > found.get(zh, 0.0):
                         found[zh] = w
 
@@ -268,14 +262,9 @@ class Translator:
             if not 2 <= len(syllables) <= 4 or any(len(s) < 2 for s in syllables):
                 continue
             for cand in self._chains(tuple(syllables)):
-                df: float = self.lexical.df(cand, "zh")
-                if not df and len(cand) > 2:
-                    # jieba cut the name (花园/口): every bigram is there, at half weight
-                    # (a name met once is still met: 刘玉 and 玉山 once each -> 刘玉山, df 0.5)
-                    df = (
-                        min(self.lexical.df(cand[i : i + 2], "zh") for i in range(len(cand) - 1))
-                        / 2
-                    )
+                # a name jieba cut (花园/口) counts its rarest bigram, halved (a name met once
+                # is still met: 刘玉 and 玉山 once each -> 刘玉山, df 0.5)
+                df = self._zh_df(cand)
                 if df:
                     found[cand] = max(found.get(cand, 0), df)
         best = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_NAME_CANDIDATES]

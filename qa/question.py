@@ -75,9 +75,10 @@ class Analysis:
         if self.kind not in ("who", "what"):
             return ""
         for word in self.focus:  # 公安局长 asks about a 局长
-            for office in (word.lower(), word[-3:], word[-2:]):
-                if office in OFFICES:
-                    return office
+            ends = (word.lower(),) if word.isascii() else (word, word[-3:], word[-2:])
+            office = next((e for e in ends if e in OFFICES), "")
+            if office:
+                return office
         return ""
 
 
