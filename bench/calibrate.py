@@ -6,8 +6,10 @@
 
 1. Collects one record per question (evidence features, whether the best passage is right,
    what the answer would hold) from: the seeds + May 1946 index (tests/qa/dev_seeds.jsonl,
-   dev_month.jsonl, nearmiss.jsonl) and XQuAD in every setting (qa/evaluate.py). Indexes are
-   built once under data/bench/ and reused (indexing is incremental).
+   dev_month.jsonl, nearmiss.jsonl; and the follow-up turns of dialogues.jsonl and
+   dialogue_nearmiss.jsonl, asked in their conversations) and XQuAD in every setting
+   (qa/evaluate.py). Indexes are built once under data/bench/ and reused (indexing is
+   incremental).
 2. Fits two logistic regressions (scikit-learn) on the *dev* records only: best passage in
    the asker's language, and across languages. The label is "the best passage holds the
    answer": answering on a wrong passage is what a student must not get.
@@ -32,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from qa.evidence import FEATURES, Evidence  # noqa: E402
 
 DEV_SETS = ("dev_seeds.jsonl", "dev_month.jsonl", "nearmiss.jsonl")
+DIALOGUE_SETS = ("dialogues.jsonl", "dialogue_nearmiss.jsonl")
 CROSS_ONLY = ("untranslated",)
 
 
@@ -53,11 +56,31 @@ def collect(data_dir: Path, scratch: Path, xquad: Path) -> list[dict[str, Any]]:
         for r in ask_all(assistant, items, progress=True):
             split = r.split or "test"  # the seeds set has no split: held out, never fitted
             rows.append(_row(r, name.removesuffix(".jsonl"), split))
+    rows += collect_dialogues(assistant)
     for setting, records in xquad_records(
         xquad, settings, embedder, scratch, progress=True
     ).items():
         for r in records:
             rows.append(_row(r, f"xquad_{setting}", r.split))
+    return rows
+
+
+def _assistant(data_dir: Path) -> Any:
+    from index.settings import Settings
+    from qa.service import Assistant
+
+    return Assistant.open(Settings(data_dir=data_dir))
+
+
+def collect_dialogues(assistant: Any) -> list[dict[str, Any]]:
+    """Records of the dialogue sets' follow-up turns, each asked in its conversation (the
+    first turns stand alone, like the other sets' questions)."""
+    from qa.dialogue_eval import ask_dialogues, read_dialogues
+
+    rows = []
+    for name in DIALOGUE_SETS:
+        groups = ask_dialogues(assistant, read_dialogues(ROOT / "tests" / "qa" / name), True)
+        rows += [_row(r, name.removesuffix(".jsonl"), r.split) for r in groups["follow-ups"]]
     return rows
 
 
@@ -77,14 +100,21 @@ def _row(r: Any, source: str, split: str) -> dict[str, Any]:
     }
 
 
+# Fitted apart, on the dialogue follow-ups only (the other sets never follow a conversation).
+CONVERSATION = "follows"
+
+
 def _features(group: str) -> list[str]:
     return [
-        f for f in FEATURES if f != "own_language" and (group == "cross" or f not in CROSS_ONLY)
+        f
+        for f in FEATURES
+        if f not in ("own_language", CONVERSATION) and (group == "cross" or f not in CROSS_ONLY)
     ]
 
 
 def _vector(row: dict[str, Any], names: list[str]) -> list[float]:
-    return [float(row["evidence"][n]) for n in names]
+    # Records collected before a feature existed lack it: its default (``follows``: no).
+    return [float(row["evidence"].get(n, 0.0)) for n in names]
 
 
 def _group(row: dict[str, Any]) -> str:
@@ -98,7 +128,14 @@ def fit(rows: list[dict[str, Any]], cost: float, c: float) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for group in ("own", "cross"):
         names = _features(group)
-        dev = [r for r in rows if r["evidence"] and r["split"] == "dev" and _group(r) == group]
+        dev = [
+            r
+            for r in rows
+            if r["evidence"]
+            and r["split"] == "dev"
+            and _group(r) == group
+            and _family(r["source"]) != "dialogues"
+        ]
         x = np.array([_vector(r, names) for r in dev])
         y = np.array([r["top_right"] for r in dev])
         mean, scale = x.mean(axis=0), x.std(axis=0)
@@ -113,19 +150,52 @@ def fit(rows: list[dict[str, Any]], cost: float, c: float) -> dict[str, Any]:
         p = model.predict_proba((x - mean) / scale)[:, 1]
         ok = np.array([_may_answer(r) for r in dev], dtype=bool)
         threshold = _threshold(p, y, ok, weight, cost)
+        follows = [
+            r
+            for r in rows
+            if r["evidence"]
+            and r["split"] == "dev"
+            and _group(r) == group
+            and r["evidence"].get(CONVERSATION)
+        ]
+        z = model.decision_function((np.array([_vector(r, names) for r in follows]) - mean) / scale)
+        offset = _offset(z, np.array([r["top_right"] for r in follows]), c)
         out[group] = {
-            "features": names,
-            "coef": [round(float(v), 6) for v in model.coef_[0]],
+            "features": [*names, CONVERSATION],
+            "coef": [*(round(float(v), 6) for v in model.coef_[0]), round(offset, 6)],
             "intercept": round(float(model.intercept_[0]), 6),
-            "mean": [round(float(v), 6) for v in mean],
-            "scale": [round(float(v), 6) for v in scale],
+            "mean": [*(round(float(v), 6) for v in mean), 0.0],
+            "scale": [*(round(float(v), 6) for v in scale), 1.0],
             "threshold": round(float(threshold), 4),
             "dev_questions": len(dev),
             "dev_positives": int(y.sum()),
+            "follow_up_questions": len(follows),
+            "follow_up_positives": sum(r["top_right"] for r in follows),
             "C": c,
             "wrong_answer_cost": cost,
         }
     return out
+
+
+def _offset(z: Any, y: Any, c: float) -> float:
+    """The weight of following the conversation: the shift of the fitted model's log-odds
+    that best explains the follow-ups' outcomes (maximum likelihood, with the fit's L2
+    penalty 1/(2C)), the rest of the model held fixed. A feature that is 1 only on follow-ups
+    fitted with the rest would let their few dozen questions move the whole model."""
+    import numpy as np
+
+    if not len(y):
+        return 0.0
+    b = 0.0
+    for _ in range(50):  # Newton's method on a concave one-dimensional objective
+        p = 1.0 / (1.0 + np.exp(-(z + b)))
+        grad = float((y - p).sum()) - b / c
+        hess = -float((p * (1 - p)).sum()) - 1.0 / c
+        step = grad / hess
+        b -= step
+        if abs(step) < 1e-9:
+            break
+    return b
 
 
 def _may_answer(row: dict[str, Any]) -> bool:
@@ -135,8 +205,11 @@ def _may_answer(row: dict[str, Any]) -> bool:
 
 
 def _family(source: str) -> str:
-    """XQuAD's settings count as one family of questions, like the month and the near misses."""
-    return "xquad" if source.startswith("xquad") else source
+    """XQuAD's settings count as one family of questions, like the month and the near misses;
+    so do the two dialogue sets' follow-ups."""
+    if source.startswith("xquad"):
+        return "xquad"
+    return "dialogues" if source.startswith("dialogue") else source
 
 
 def _threshold(p: Any, y: Any, ok: Any, weight: Any, cost: float) -> float:
@@ -263,6 +336,11 @@ def main() -> int:
     )
     ap.add_argument("--reuse", action="store_true", help="refit from the saved records")
     ap.add_argument(
+        "--dialogues",
+        action="store_true",
+        help="with --reuse: ask the dialogue sets again (a minute) and replace their records",
+    )
+    ap.add_argument(
         "--cost", type=float, default=1.0, help="a wrong answer's cost (a right one is +1)"
     )
     ap.add_argument("--C", type=float, default=1.0, help="inverse regularisation strength")
@@ -277,6 +355,10 @@ def main() -> int:
     args = ap.parse_args()
     if args.reuse:
         rows = json.loads(args.records.read_text(encoding="utf-8"))
+        if args.dialogues:
+            rows = [r for r in rows if _family(r["source"]) != "dialogues"]
+            rows += collect_dialogues(_assistant(args.data_dir))
+            args.records.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
     else:
         rows = collect(args.data_dir, args.scratch, args.xquad)
         args.records.parent.mkdir(parents=True, exist_ok=True)

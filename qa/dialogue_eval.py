@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from qa.dialogue import Memory
-from qa.evaluate import GoldQuestion, Record, metrics, record
-from qa.service import Assistant
+from qa.evaluate import GoldQuestion, Record, answered_as, metrics, record
+from qa.service import Assistant, remember
 
 
 @dataclass(frozen=True)
@@ -84,9 +84,10 @@ def ask_dialogues(
     for d in tqdm(dialogues, desc="dialogues", disable=not progress):
         memory = Memory()
         for i, turn in enumerate(d.turns):
-            resolved, answer = assistant.converse(turn.question, memory)
-            memory = resolved.memory
-            r = record(turn, answer)
+            resolved, considered = assistant.consider_turn(turn.question, memory)
+            composed, answer = answered_as(assistant, considered)
+            memory = remember(resolved, answer).memory
+            r = record(turn, answer, considered.evidence, composed)
             r.tags = {"id": d.id, "searched": resolved.searched}
             out["first turns" if i == 0 else "follow-ups"].append(r)
             if i:

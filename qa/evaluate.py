@@ -31,7 +31,7 @@ from index.settings import Settings
 from index.store import open_index
 from qa.answer import Answer, Citation
 from qa.evidence import Evidence
-from qa.service import Assistant
+from qa.service import Assistant, Considered
 from qa.xquad import XQuad, XQuestion, load, write_articles
 
 
@@ -195,14 +195,21 @@ def ask_all(
         list(zip(items, vectors, strict=True)), desc="questions", disable=not progress
     ):
         considered = assistant.consider(item.question, k=5, query_vector=vec)
-        composed = assistant.compose(considered)
-        answer = composed if _answers(assistant, considered) else assistant.answer(considered)
+        composed, answer = answered_as(assistant, considered)
         out.append(record(item, answer, considered.evidence, composed))
     return out
 
 
 def evaluate_file(assistant: Assistant, path: Path, progress: bool = False) -> dict[str, Any]:
     return grouped(ask_all(assistant, read_gold(path), progress=progress))
+
+
+def answered_as(assistant: Assistant, considered: Considered) -> tuple[Answer, Answer]:
+    """The answer the passages would give (whatever the decision) and the assistant's answer
+    (the same as :meth:`Assistant.answer`, without composing twice)."""
+    composed = assistant.compose(considered)
+    answer = composed if _answers(assistant, considered) else assistant.answer(considered)
+    return composed, answer
 
 
 def _answers(assistant: Assistant, considered: Any) -> bool:

@@ -15,6 +15,10 @@ Every feature is a number the calibrated decision (qa/decision.py) weighs:
 - ``margin``: the fused score's lead over the next passage; ``untranslated``: the share of the
   question's content words the dictionary could not translate (across languages only).
 - ``meaning``: the best sentence's cosine to the question (sentence vectors).
+- ``follows``: a follow-up's best passage is in the article the conversation is about. A
+  rewritten follow-up ("How many kinds of operations (Jinzhou factory)?") names little of its
+  own and its search favours that article's passages, so its other evidence (dense_z, coverage)
+  reads low although the conversation has settled which article is meant.
 - ``words`` / ``sentence_words``: the share of the question's content words, each counted
   alike, that the passage / its best two consecutive sentences hold. The IDF-weighted
   coverage is carried by names ("Jinzhou quartz glass factory"); these say whether the
@@ -51,6 +55,9 @@ class Evidence:
     sentence_words: float  # the same in the best two consecutive sentences
     focus: float  # the asked-about thing (厂长, "director") is named: 1, not named: 0, none: 0.5
     meaning: float  # the best sentence's cosine to the question (0 without sentence vectors)
+    # A follow-up whose best passage is in the article the conversation is about: the
+    # conversation, not the question's few words of its own, says the article is the right one.
+    follows: bool = False
     # Not features: what a failed constraint message says.
     wanted_years: tuple[int, ...] = ()
     found_years: tuple[int, ...] = ()
@@ -64,7 +71,7 @@ class Evidence:
         return [float(v) for v in values]
 
 
-FEATURES = tuple(f.name for f in fields(Evidence))[:13]
+FEATURES = tuple(f.name for f in fields(Evidence))[:14]
 
 
 def coverage(question_tokens: dict[str, float], texts: Sequence[str]) -> float:
@@ -213,8 +220,10 @@ def gather(
     idf: Callable[[str], float],
     expansions: Sequence[str] = (),
     meaning: dict[tuple[str, str], float] | None = None,
+    focus_articles: Sequence[str] = (),
 ) -> Evidence:
-    """The evidence of the best passage ``hits[0]``."""
+    """The evidence of the best passage ``hits[0]``; ``focus_articles``: the article a
+    follow-up follows (qa/dialogue.py)."""
     hit = hits[0]
     p = hit.passage
     own = bool(p.text(lang))
@@ -262,6 +271,7 @@ def gather(
         sentence_words=share_sentence,
         focus=focus,
         meaning=max((meaning or {}).get((side, t), 0.0) for t in sents) if sents else 0.0,
+        follows=p.article_id in focus_articles,
         wanted_years=analysis.years,
         found_years=found,
         missing_office=office_phrase(question, analysis.office) if office_missing else "",

@@ -89,6 +89,12 @@ def focus_of(answer: Answer) -> tuple[str, ...]:
     return (shown[0].article_id,) if shown else ()
 
 
+def remember(resolved: Resolved, answer: Answer) -> Resolved:
+    """The turn with the conversation's memory after ``answer``: its article in focus is the
+    one of the answer's first source."""
+    return replace(resolved, memory=replace(resolved.memory, articles=focus_of(answer)))
+
+
 def clean_date(value: str | None, *, end: bool = False) -> str | None:
     """A date filter as YYYY-MM-DD: ``1966`` and ``1966-01`` widen to the first (or, for the
     end of a range, the last) day they cover; anything else is refused with a clear message."""
@@ -247,7 +253,7 @@ class Assistant:
             expansions = self.glossary.expand(text)
             idf = self.index.lexical.idf
             evidence = gather(
-                text, lang, analysis, translation, hits, scorer, idf, expansions, meaning
+                text, lang, analysis, translation, hits, scorer, idf, expansions, meaning, focus
             )
         return Considered(question_text, lang, analysis, translation, hits, evidence, scorer)
 
@@ -287,11 +293,34 @@ class Assistant:
         (a follow-up is rewritten and prefers the article in focus: qa/dialogue.py), then
         answered. The resolved turn holds what was searched and the memory after it, whose
         article in focus is the one of the answer's first source."""
+        resolved, considered = self.consider_turn(
+            question,
+            memory,
+            k=k,
+            date_from=date_from,
+            date_to=date_to,
+            query_vector=query_vector,
+        )
+        answer = self.answer(considered)
+        return remember(resolved, answer), answer
+
+    def consider_turn(
+        self,
+        question: str,
+        memory: Memory | None = None,
+        *,
+        k: int = 5,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        query_vector: Vectors | None = None,
+    ) -> tuple[Resolved, Considered]:
+        """A turn of a conversation resolved and considered, before deciding
+        (:meth:`converse`; :func:`remember` gives the memory after the answer)."""
         text = clean_question(question)
         resolved = resolve(text, detect_language(text), memory)
         if resolved.rewritten:
             query_vector = None  # the vector of what is searched, not of what was typed
-        answer = self.ask(
+        considered = self.consider(
             resolved.searched,
             k=k,
             date_from=date_from,
@@ -299,8 +328,7 @@ class Assistant:
             query_vector=query_vector,
             focus=resolved.memory.articles if resolved.follows else (),
         )
-        after = replace(resolved.memory, articles=focus_of(answer))
-        return replace(resolved, memory=after), answer
+        return resolved, considered
 
     def timeline(self, answer: Answer) -> Timeline | None:
         """When the archive speaks of what ``answer``'s question asks, over all dates, with

@@ -13,6 +13,7 @@ import pytest
 
 from index.embedder import Embedder
 from index.settings import Settings
+from qa import decision
 from qa.answer import detect_language
 from qa.dialogue import Memory, names, replay, resolve, subject_of
 from qa.service import Assistant
@@ -244,6 +245,16 @@ def test_a_follow_up_is_answered_from_the_article_in_focus(
     assert fact in top.text["zh"], answer.answer
     alone = assistant.ask(turns[1])
     assert fact not in (alone.citations or alone.related)[0].text["zh"]
+    # The decision counts the conversation: the best passage is in the article in focus.
+    _, considered = assistant.consider_turn(turns[1], before.memory)
+    evidence = considered.evidence
+    assert evidence is not None and evidence.follows
+    alone_evidence = assistant.consider(turns[1]).evidence
+    assert alone_evidence is not None and not alone_evidence.follows
+    calibration = decision.load()
+    assert calibration is not None
+    p = calibration.probability
+    assert p(evidence) > p(replace(evidence, follows=False))
 
 
 def test_eval_reports_follow_ups_with_and_without_the_conversation(month_data: Path) -> None:
