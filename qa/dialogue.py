@@ -152,12 +152,17 @@ def resolve(question: str, language: str, memory: Memory | None = None) -> Resol
         rewrite = _rewrite_zh if language == "zh" else _rewrite_en
         rewritten = rewrite(text, memory)
     if rewritten is None:
-        follows = bool(memory.articles) and not names(text, language)
+        follows = bool(memory.articles) and (
+            not names(text, language) or refers_back(text, language)
+        )
         articles = memory.articles if follows else ()
         fresh = Memory(subject_of(text, language), text, language, articles)
         return Resolved(text, text, fresh, follows)
     searched, subject = rewritten
-    follows = subject == memory.subject  # not when it moves to another thing
+    # Not when it moves to another thing; the same thing named more fully ("济源" ->
+    # "济源磕井煤矿" for "该矿") or more briefly is still the same thing.
+    old = memory.subject
+    follows = subject == old or bool(subject and old and (subject in old or old in subject))
     articles = memory.articles if follows else ()
     return Resolved(text, searched, Memory(subject, searched, language, articles), follows)
 
@@ -169,6 +174,19 @@ def names(question: str, language: str) -> bool:
     if language == "zh":
         return bool(_zh_names(question)) or any(len(run) >= 4 for run, _ in _noun_runs(question))
     return _names(question) or bool(_HAN.search(question))
+
+
+_ZH_THIS = re.compile(
+    r"(?:这|那|该|此)(?:项|次|个|些|种|件|场|批|位|名|家|所|座|条|篇|份|届|回|笔)"
+    r"(?:[\u4e00-\u9fff])"
+)
+_EN_THIS = re.compile(r"\b(?:this|these|those)\s+[a-z]", re.IGNORECASE)
+
+
+def refers_back(question: str, language: str) -> bool:
+    """Does the question point back at what was said ("从事这项工作的职工", "these
+    transistors")? It follows the conversation even when it names things of its own."""
+    return bool((_ZH_THIS if language == "zh" else _EN_THIS).search(question))
 
 
 def replay(questions: Iterable[str], language_of: object, articles: tuple[str, ...] = ()) -> Memory:

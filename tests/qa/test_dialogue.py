@@ -15,7 +15,7 @@ from index.embedder import Embedder
 from index.settings import Settings
 from qa import decision
 from qa.answer import detect_language
-from qa.dialogue import Memory, names, replay, resolve, subject_of
+from qa.dialogue import Memory, names, refers_back, replay, resolve, subject_of
 from qa.service import Assistant
 from tests.conftest import ROOT
 from tests.qa.conftest import run_eval
@@ -210,6 +210,24 @@ def test_a_follow_up_that_names_nothing_is_about_the_article_in_focus() -> None:
     m = resolve("How old is he?", "en", m).memory
     assert resolve("Where did he study?", "en", m).searched == "Where did he study (Pengcheng)?"
     assert not names("现在有多少人复工了？", "zh")
+
+
+def test_a_follow_up_that_points_back_or_names_the_same_thing_more_fully_follows() -> None:
+    """Dialogues zh-19 and zh-21 of the dev half: "这项工作" points back although jieba reads
+    a name in the question; "该矿" is 济源磕井煤矿, which the memory knew as 济源."""
+    article = ("1946-05-16_边区邮务发展_邮务职工筹委会成立",)
+    m = replace(resolve("晋冀鲁豫边区的邮务干线总长度有多少里？", "zh").memory, articles=article)
+    assert refers_back("从事这项工作的职工一共有多少？", "zh")
+    assert resolve("从事这项工作的职工一共有多少？", "zh", m).follows
+    assert not resolve("邢台市职工联合会有多少会员？", "zh", m).follows  # its own thing
+    mine = ("1946-05-18_政府与原主协力下_磕井煤矿复业_工人关心矿窑增产百分之卅",)
+    first = resolve("济源磕井煤矿复工后每天产煤多少吨？", "zh").memory
+    assert first.subject == "济源"
+    then = resolve("该矿现在有多少工人？", "zh", replace(first, articles=mine))
+    assert then.searched == "济源磕井煤矿现在有多少工人？"
+    assert then.follows and then.memory.articles == mine
+    assert refers_back("What do these transistors go into?", "en")
+    assert not refers_back("What is the factory that made them called?", "en")
 
 
 @pytest.mark.parametrize(
