@@ -3,6 +3,7 @@
     .venv/bin/python bench/calibrate.py                 # collect, fit, report, plot
     .venv/bin/python bench/calibrate.py --reuse         # refit from the saved records
     .venv/bin/python bench/calibrate.py --reuse --report  # the shipped decision's figures
+    .venv/bin/python bench/calibrate.py --reuse --refresh nearmiss dialogues  # re-ask those
 
 1. Collects one record per question (evidence features, whether the best passage is right,
    what the answer would hold) from: the seeds + May 1946 index (tests/qa/dev_seeds.jsonl,
@@ -42,7 +43,7 @@ def collect(data_dir: Path, scratch: Path, xquad: Path) -> list[dict[str, Any]]:
     from index.build import Indexer
     from index.embedding import load_embedder
     from index.settings import Settings
-    from qa.evaluate import ask_all, read_gold, xquad_records
+    from qa.evaluate import xquad_records
     from qa.service import Assistant
 
     settings = Settings(data_dir=data_dir)
@@ -50,12 +51,7 @@ def collect(data_dir: Path, scratch: Path, xquad: Path) -> list[dict[str, Any]]:
     report = Indexer(settings, embedder).run([ROOT / "seeds"], progress=True)
     print(f"seeds + month index: {report.articles} articles, {report.passages} passages")
     assistant = Assistant.open(settings, embedder)
-    rows: list[dict[str, Any]] = []
-    for name in DEV_SETS:
-        items = read_gold(ROOT / "tests" / "qa" / name)
-        for r in ask_all(assistant, items, progress=True):
-            split = r.split or "test"  # the seeds set has no split: held out, never fitted
-            rows.append(_row(r, name.removesuffix(".jsonl"), split))
+    rows = collect_sets(assistant, [n.removesuffix(".jsonl") for n in DEV_SETS])
     rows += collect_dialogues(assistant)
     for setting, records in xquad_records(
         xquad, settings, embedder, scratch, progress=True
@@ -70,6 +66,19 @@ def _assistant(data_dir: Path) -> Any:
     from qa.service import Assistant
 
     return Assistant.open(Settings(data_dir=data_dir))
+
+
+def collect_sets(assistant: Any, names: list[str]) -> list[dict[str, Any]]:
+    """Records of the single-question sets ``names`` ("dev_month", "nearmiss"...)."""
+    from qa.evaluate import ask_all, read_gold
+
+    rows = []
+    for name in names:
+        items = read_gold(ROOT / "tests" / "qa" / f"{name}.jsonl")
+        for r in ask_all(assistant, items, progress=True):
+            split = r.split or "test"  # the seeds set has no split: held out, never fitted
+            rows.append(_row(r, name, split))
+    return rows
 
 
 def collect_dialogues(assistant: Any) -> list[dict[str, Any]]:
@@ -336,9 +345,12 @@ def main() -> int:
     )
     ap.add_argument("--reuse", action="store_true", help="refit from the saved records")
     ap.add_argument(
-        "--dialogues",
-        action="store_true",
-        help="with --reuse: ask the dialogue sets again (a minute) and replace their records",
+        "--refresh",
+        nargs="+",
+        default=[],
+        choices=[*(n.removesuffix(".jsonl") for n in DEV_SETS), "dialogues"],
+        help="with --reuse: ask these sets again (a minute each, on --data-dir) and replace "
+        "their records; 'dialogues' is both dialogue sets",
     )
     ap.add_argument(
         "--cost", type=float, default=1.0, help="a wrong answer's cost (a right one is +1)"
@@ -355,9 +367,12 @@ def main() -> int:
     args = ap.parse_args()
     if args.reuse:
         rows = json.loads(args.records.read_text(encoding="utf-8"))
-        if args.dialogues:
-            rows = [r for r in rows if _family(r["source"]) != "dialogues"]
-            rows += collect_dialogues(_assistant(args.data_dir))
+        if args.refresh:
+            rows = [r for r in rows if _family(r["source"]) not in args.refresh]
+            assistant = _assistant(args.data_dir)
+            rows += collect_sets(assistant, [n for n in args.refresh if n != "dialogues"])
+            if "dialogues" in args.refresh:
+                rows += collect_dialogues(assistant)
             args.records.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
     else:
         rows = collect(args.data_dir, args.scratch, args.xquad)
