@@ -208,9 +208,10 @@ def _offset(z: Any, y: Any, c: float) -> float:
 
 
 def _may_answer(row: dict[str, Any]) -> bool:
-    """Not ruled out before the model: its years and numbers met, its office named."""
+    """Not ruled out before the model: its years and numbers met, its office named, the later
+    outcome it asks about reported."""
     e = row["evidence"]
-    return bool(e["constraints"]) and not e.get("missing_office")
+    return bool(e["constraints"]) and not e.get("missing_office") and not e.get("missing_outcome")
 
 
 def _family(source: str) -> str:

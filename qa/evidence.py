@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import astuple, dataclass, fields
+from dataclasses import astuple, dataclass, fields, replace
 
 from index import sentences
 from index.lexical import tokenize
@@ -64,6 +64,9 @@ class Evidence:
     # The office the question asks the holder of, when the passage does not name it: never
     # answered ("济宁日报的社长是谁？" over a passage about the paper that names no 社长).
     missing_office: str = ""
+    # The verb of a later outcome the question asks about, when the passage does not report
+    # it: never answered ("…后来挖通了吗？" over the article that says the digging began).
+    missing_outcome: str = ""
 
     def vector(self) -> list[float]:
         """The features, in :data:`FEATURES` order, as numbers."""
@@ -253,6 +256,12 @@ def gather(
     margin = hit.score - hits[1].score if len(hits) > 1 else 1.0
     focus = focus_named(analysis, p.text(side), side, lang, translation)
     office_missing = bool(analysis.office) and focus == 0.0
+    outcome_missing = bool(analysis.later) and (
+        focus_named(
+            replace(analysis, focus=(analysis.later,)), p.text(side), side, lang, translation
+        )
+        == 0.0
+    )
     untranslated = 0.0
     if not own and translation is not None:
         n = len(translation.terms) + len(translation.untranslated)
@@ -274,5 +283,6 @@ def gather(
         follows=p.article_id in focus_articles,
         wanted_years=analysis.years,
         found_years=found,
+        missing_outcome=analysis.later if outcome_missing else "",
         missing_office=office_phrase(question, analysis.office) if office_missing else "",
     )

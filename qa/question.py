@@ -8,6 +8,7 @@ checked by :func:`holds` (a when-question wants a date, a how-many question a nu
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -68,6 +69,9 @@ class Analysis:
     # The thing asked about, next to the question word: 厂长 in 厂长是谁, 区 in 哪个区,
     # "director" in "who was the director of"; the answer's passage should name it.
     focus: tuple[str, ...] = ()
+    # A yes/no question about what happened later ("后来挖通了吗？", "Was it ever completed?"):
+    # its verb (挖通, "completed"), which a passage must report to answer it.
+    later: str = ""
 
     @property
     def office(self) -> str:
@@ -210,7 +214,75 @@ def analyse(question: str, language: str) -> Analysis:
         tuple(months),
         units,
         units or _focus(text, language),
+        later_outcome(text, language),
     )
+
+
+# "Did it later…?", "后来…了吗？": whether something happened after the article. A newspaper
+# article of its day reports plans and beginnings; one that does not report the outcome (its
+# verb: 挖通, 抓到, "completed") cannot say whether it came, however close its names are.
+_ZH_LATER = re.compile(r"后来|最后|最终|终于|到底|究竟|结果")
+_ZH_ASKS_IF = re.compile(r"(?:吗|没有|与否)[？?。！!]*$")
+_EN_ASKS_IF = re.compile(r"^(?:did|was|were|has|had|have|is|are|does|do)\b", re.I)
+_EN_LATER = re.compile(
+    r"\b(?:ever|eventually|finally|actually|later|afterwards|subsequently|in the end|"
+    r"end(?:ed)? up)\b",
+    re.I,
+)
+_EN_LATER_SKIP = frozenset(
+    "the a an it its they them he she his her that this these those been be being get got "
+    "and or really also all".split()
+)
+
+
+def later_outcome(question: str, language: str) -> str:
+    """The verb of a yes/no question about a later outcome ("后来挖通了吗？" -> 挖通, "Were
+    they executed in the end?" -> "executed"), or "" for any other question."""
+    text = question.strip()
+    if language == "zh":
+        m = _ZH_LATER.search(text)
+        if not m or not _ZH_ASKS_IF.search(text):
+            return ""
+        tail = re.sub(r"了$", "", _ZH_ASKS_IF.sub("", text[m.end() :]))
+        tail = re.sub(r"了吗$", "", tail)
+        words = [(w, f) for w, f in _posseg(tail) if w.strip()]
+        # the last verb, past its object: 加入 in "加入了欧盟", 贯彻完 in "贯彻完"
+        i = len(words) - 1
+        while i >= 0 and not (words[i][1].startswith("v") or words[i][1] in ("l", "a")):
+            i -= 1
+        if i < 0:
+            return ""
+        word = re.sub(r"了吗?$", "", words[i][0])
+        if len(word) == 1 and i > 0 and words[i - 1][1].startswith("v"):
+            word = words[i - 1][0] + word
+        return word if len(word) > 1 else ""
+    if not _EN_ASKS_IF.match(text):
+        return ""
+    markers = list(_EN_LATER.finditer(text))
+    if not markers:
+        return ""
+    after = [
+        w
+        for w in re.findall(r"[a-z]+", text[markers[-1].end() :].lower())
+        if w not in _EN_LATER_SKIP and not _EN_LATER.fullmatch(w)
+    ]
+    if after and not re.fullmatch(r"by|in|before|after|on|at|to", after[0]):
+        return after[0]
+    before = [
+        w
+        for w in re.findall(r"[a-z]+", text[: markers[0].start()].lower())
+        if w not in _EN_LATER_SKIP
+    ]
+    return before[-1] if len(before) > 1 else ""
+
+
+@functools.lru_cache(maxsize=1024)
+def _posseg(text: str) -> tuple[tuple[str, str], ...]:
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(60)
+    return tuple((w.word, w.flag) for w in jieba.posseg.cut(text))
 
 
 def _sort_number(value: float, text: str, years: list[int], numbers: list[float]) -> None:

@@ -345,6 +345,8 @@ class Assistant:
             return not_found(c.question, c.language, c.hits)
         if c.evidence.missing_office:
             return not_found(c.question, c.language, c.hits, no_office(c.evidence, c.language))
+        if c.evidence.missing_outcome:
+            return not_found(c.question, c.language, c.hits, no_outcome(c.language))
         if c.evidence.constraints:
             if decision.supports(c.evidence):
                 return self.compose(c)
@@ -438,6 +440,16 @@ def no_office(evidence: Evidence, language: str) -> str:
     if language == "zh":
         return f"档案中没有找到答案：最相关的段落没有提到{office}[1]。"
     return f"The archive does not say: the closest passage does not name the {office} [1]."
+
+
+def no_outcome(language: str) -> str:
+    """Why a question about a later outcome is not answered: the closest passage, an article
+    of its day, does not report it."""
+    if language == "zh":
+        return "档案中没有找到后来的结果：最相关的段落没有报道它[1]。"
+    return (
+        "The archive does not say what happened later: the closest passage does not report it [1]."
+    )
 
 
 def unmet(evidence: Evidence, language: str) -> str:

@@ -115,6 +115,31 @@ def test_who_held_an_office_the_passage_never_names_is_not_answered(
     assert a.related  # the closest passages are still offered
 
 
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("从蒲洲屯挖到大吕村的那条排水渠，后来挖通了吗？", "没有找到后来的结果"),
+        ("武陟、修武两县修沁河河堤的工程，最后赶在麦收前完工了吗？", "没有找到后来的结果"),
+        ("Was the power station twenty times bigger than the Dnieper plant ever completed?",
+         "does not say what happened later"),
+    ],
+)  # fmt: skip
+def test_a_later_outcome_the_passage_does_not_report_is_not_answered(
+    assistant: Assistant, question: str, says: str
+) -> None:
+    """The articles of May 1946 report the digging begun, the dikes under way, the plant being
+    built: none says how it ended, so none is quoted as if it did."""
+    a = assistant.ask(question)
+    assert not a.answerable and a.citations == [] and says in a.answer, a.answer
+    assert a.related
+
+
+def test_a_later_outcome_the_passage_reports_is_answered(assistant: Assistant) -> None:
+    """ "已于五月九日结束": the withdrawal (撤退, "withdraw" in the dictionary) is reported."""
+    a = assistant.ask("Did the Soviet troops eventually withdraw from Iran?")
+    assert a.answerable and "五月九日" in a.answer, a.answer
+
+
 def test_who_held_an_office_the_passage_names_is_answered(assistant: Assistant) -> None:
     a = assistant.ask("邢台市各业职工联合会选谁当了主席？")
     assert a.answerable and "孟甫" in a.answer

@@ -85,3 +85,26 @@ def test_the_office_a_question_asks_the_holder_of(
     got = analyse(question, lang).office
     assert got == office
     assert (office_phrase(question, got) if got else "") == phrase
+
+
+@pytest.mark.parametrize(
+    ("question", "lang", "verb"),
+    [
+        ("从蒲洲屯挖到大吕村的那条排水渠，后来挖通了吗？", "zh", "挖通"),
+        ("逃到济南的陈德三后来被抓住了没有？", "zh", "抓住"),
+        ("1972年挪威最后加入了欧盟吗？", "zh", "加入"),  # past its object
+        ("修武县最后真的在麦收前把减租贯彻完了吗？", "zh", "贯彻完"),
+        ("Did the Democratic Allied Army later win Siping back?", "en", "win"),
+        ("Was the Northeast coalition government ever actually set up?", "en", "set"),
+        ("Were the arrested Japanese agents in Andong executed in the end?", "en", "executed"),
+        # not a yes/no question about what came later
+        ("最后一次冰河期于何时结束？", "zh", ""),
+        ("他最后说了什么？", "zh", ""),
+        ("锦州电炉厂试制成功了吗？", "zh", ""),
+        ("When did Obama finally visit Kenya?", "en", ""),
+        ("What was later discovered written by Luther?", "en", ""),
+        ("Did the factory make vacuum furnaces in 1965?", "en", ""),
+    ],
+)
+def test_a_question_about_a_later_outcome_and_its_verb(question: str, lang: str, verb: str) -> None:
+    assert analyse(question, lang).later == verb
