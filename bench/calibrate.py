@@ -137,14 +137,8 @@ def fit(rows: list[dict[str, Any]], cost: float, c: float) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for group in ("own", "cross"):
         names = _features(group)
-        dev = [
-            r
-            for r in rows
-            if r["evidence"]
-            and r["split"] == "dev"
-            and _group(r) == group
-            and _family(r["source"]) != "dialogues"
-        ]
+        rows_dev = [r for r in rows if r["evidence"] and r["split"] == "dev" and _group(r) == group]
+        dev = [r for r in rows_dev if _family(r["source"]) != "dialogues"]
         x = np.array([_vector(r, names) for r in dev])
         y = np.array([r["top_right"] for r in dev])
         mean, scale = x.mean(axis=0), x.std(axis=0)
@@ -159,14 +153,7 @@ def fit(rows: list[dict[str, Any]], cost: float, c: float) -> dict[str, Any]:
         p = model.predict_proba((x - mean) / scale)[:, 1]
         ok = np.array([_may_answer(r) for r in dev], dtype=bool)
         threshold = _threshold(p, y, ok, weight, cost)
-        follows = [
-            r
-            for r in rows
-            if r["evidence"]
-            and r["split"] == "dev"
-            and _group(r) == group
-            and r["evidence"].get(CONVERSATION)
-        ]
+        follows = [r for r in rows_dev if r["evidence"].get(CONVERSATION)]
         z = model.decision_function((np.array([_vector(r, names) for r in follows]) - mean) / scale)
         offset = _offset(z, np.array([r["top_right"] for r in follows]), c)
         out[group] = {
@@ -208,10 +195,22 @@ def _offset(z: Any, y: Any, c: float) -> float:
 
 
 def _may_answer(row: dict[str, Any]) -> bool:
-    """Not ruled out before the model: its years and numbers met, its office named, the later
-    outcome it asks about reported."""
-    e = row["evidence"]
-    return bool(e["constraints"]) and not e.get("missing_office") and not e.get("missing_outcome")
+    """Not ruled out before the model (qa/decision.py ``ruled_out``: its years and numbers
+    met, its office named, the later outcome it asks about reported)."""
+    from qa.decision import ruled_out
+
+    if "may_answer" not in row:
+        row["may_answer"] = not ruled_out(_evidence(row))
+    return bool(row["may_answer"])
+
+
+def _evidence(row: dict[str, Any]) -> Evidence:
+    """The record's evidence as the assistant had it (JSON lists back to tuples; a field
+    added since the records were collected takes its default)."""
+    e = {k: v for k, v in row["evidence"].items() if k in Evidence.__dataclass_fields__}
+    for k in ("wanted_years", "found_years"):
+        e[k] = tuple(e.get(k, ()))
+    return Evidence(**e)
 
 
 def _family(source: str) -> str:
@@ -247,16 +246,7 @@ def decide(rows: list[dict[str, Any]], calibration: dict[str, Any]) -> None:
         if r["evidence"] is None:
             r["answered"], r["p"] = False, 0.0
             continue
-        e = Evidence(
-            **{k: v for k, v in r["evidence"].items() if k in Evidence.__dataclass_fields__}
-        )
-        e = Evidence(
-            **{
-                **asdict(e),
-                "wanted_years": tuple(e.wanted_years),
-                "found_years": tuple(e.found_years),
-            }
-        )
+        e = _evidence(r)
         r["p"] = cal.probability(e)
         r["answered"] = cal.supports(e)
 

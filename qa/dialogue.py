@@ -39,7 +39,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import cache
+
+from qa.question import posseg
 
 # --- the thing in focus ------------------------------------------------------------------
 
@@ -431,7 +432,7 @@ def _zh_referent(question: str, subject: str, pronoun: str) -> str:
     nouns (and 的) before it and the place named just before those ("锦州的无线电厂", "济源磕井
     煤矿"); else the thing in focus."""
     head = re.search(r"[厂矿报社校军部会局]$", pronoun)
-    words = _posseg(question)
+    words = posseg(question)
     ends = [
         i
         for i, (w, flag) in enumerate(words)
@@ -463,23 +464,14 @@ def _with_time_zh(question: str, when: str) -> str:
     return when + question
 
 
-@cache
-def _posseg(text: str) -> tuple[tuple[str, str], ...]:
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(60)
-    return tuple((w.word, w.flag) for w in jieba.posseg.cut(text))
-
-
 def _has_verb(text: str) -> bool:
-    return any(flag == "v" and word not in ("在",) for word, flag in _posseg(text))
+    return any(flag == "v" and word not in ("在",) for word, flag in posseg(text))
 
 
 def _zh_names(text: str) -> list[str]:
     """Names the question gives (places, people, organisations, other proper nouns)."""
     titles = re.findall(r"《[^》]+》", text)
-    return titles + [w for w, flag in _posseg(text) if _ZH_NAME.match(flag) and len(w) > 1]
+    return titles + [w for w, flag in posseg(text) if _ZH_NAME.match(flag) and len(w) > 1]
 
 
 def _noun_runs(text: str) -> list[tuple[str, bool]]:
@@ -487,7 +479,7 @@ def _noun_runs(text: str) -> list[tuple[str, bool]]:
     runs: list[tuple[str, bool]] = []
     current: list[str] = []
     has_name = False
-    for word, flag in (*_posseg(text), ("", "x")):
+    for word, flag in (*posseg(text), ("", "x")):
         if word and _ZH_NOUN.match(flag) and not _ZH_PRONOUN.fullmatch(word):
             current.append(word)
             has_name = has_name or bool(_ZH_NAME.match(flag))

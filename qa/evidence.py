@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import astuple, dataclass, fields, replace
+from dataclasses import astuple, dataclass, fields
 
 from index import sentences
 from index.lexical import tokenize
@@ -187,11 +187,11 @@ def units_in(
 
 
 def focus_named(
-    analysis: Analysis, text: str, side: str, lang: str, translation: Translation | None
+    focus: Sequence[str], text: str, side: str, lang: str, translation: Translation | None
 ) -> float:
     """1 when the text names what the question asks about (厂长 in "厂长是谁", the
     translation of "director"), 0 when it does not, 0.5 when the question names nothing."""
-    words = [w for w in analysis.focus if len(w) > 1] or list(analysis.focus)
+    words = [w for w in focus if len(w) > 1] or list(focus)
     if not words:
         return 0.5
     if side != lang:
@@ -254,13 +254,10 @@ def gather(
         typed = any(holds(analysis.kind, t, side) for t in sents)
     ok, found = constraints_met(analysis, hit)
     margin = hit.score - hits[1].score if len(hits) > 1 else 1.0
-    focus = focus_named(analysis, p.text(side), side, lang, translation)
+    focus = focus_named(analysis.focus, p.text(side), side, lang, translation)
     office_missing = bool(analysis.office) and focus == 0.0
     outcome_missing = bool(analysis.later) and (
-        focus_named(
-            replace(analysis, focus=(analysis.later,)), p.text(side), side, lang, translation
-        )
-        == 0.0
+        focus_named((analysis.later,), p.text(side), side, lang, translation) == 0.0
     )
     untranslated = 0.0
     if not own and translation is not None:

@@ -244,8 +244,7 @@ def later_outcome(question: str, language: str) -> str:
         if not m or not _ZH_ASKS_IF.search(text):
             return ""
         tail = re.sub(r"了$", "", _ZH_ASKS_IF.sub("", text[m.end() :]))
-        tail = re.sub(r"了吗$", "", tail)
-        words = [(w, f) for w, f in _posseg(tail) if w.strip()]
+        words = [(w, f) for w, f in posseg(tail) if w.strip()]
         # the last verb, past its object: 加入 in "加入了欧盟", 贯彻完 in "贯彻完"
         i = len(words) - 1
         while i >= 0 and not (words[i][1].startswith("v") or words[i][1] in ("l", "a")):
@@ -276,8 +275,9 @@ def later_outcome(question: str, language: str) -> str:
     return before[-1] if len(before) > 1 else ""
 
 
-@functools.lru_cache(maxsize=1024)
-def _posseg(text: str) -> tuple[tuple[str, str], ...]:
+@functools.lru_cache(maxsize=4096)
+def posseg(text: str) -> tuple[tuple[str, str], ...]:
+    """jieba's words of a Chinese text with their part-of-speech flags (cached)."""
     import jieba
     import jieba.posseg
 
