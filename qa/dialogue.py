@@ -104,7 +104,7 @@ _ZH_TIME = re.compile(
     r"[初底末中]?"
 )
 # Times a Chinese ellipsis may ask about instead: "那原来呢？", "过去呢？", "现在呢？"
-_ZH_WHEN = re.compile(r"原来|过去|以前|从前|现在|目前|当时|抗战前|战前|战后|今年|去年|明年")
+_ZH_WHEN = re.compile(r"原来|过去|以前|从前|现在|目前|当时|抗战前|抗战后|战前|战后|今年|去年|明年")
 
 # --- ellipses ----------------------------------------------------------------------------
 
@@ -178,7 +178,7 @@ def names(question: str, language: str) -> bool:
 
 
 _ZH_THIS = re.compile(
-    r"(?:这|那|该|此)(?:项|次|个|些|种|件|场|批|位|名|家|所|座|条|篇|份|届|回|笔)"
+    r"^其中|(?:这|那|该|此)(?:项|次|个|些|种|件|场|批|位|名|家|所|座|条|篇|份|届|回|笔)"
     r"(?:[\u4e00-\u9fff])"
 )
 _EN_THIS = re.compile(r"\b(?:this|these|those)\s+[a-z]", re.IGNORECASE)
@@ -380,9 +380,9 @@ def _rewrite_zh(text: str, memory: Memory) -> Rewrite | None:
     if m and not _has_verb(m.group("x")):
         x = m.group("x")
         if _ZH_TIME.fullmatch(x) or _ZH_WHEN.fullmatch(x):
-            return _with_time_zh(memory.question, x), subject
+            return _with_time_zh(memory.question, x, subject), subject
         if re.fullmatch(r"[〇零一二三四五六七八九十\d]{2,4}", x):
-            return _with_time_zh(memory.question, x + "年"), subject
+            return _with_time_zh(memory.question, x + "年", subject), subject
         kin = _kin_zh(memory.question, x)
         if kin:  # "那副主席呢？" after "谁当选为主席？"
             return kin, subject
@@ -455,10 +455,20 @@ def _zh_referent(question: str, subject: str, pronoun: str) -> str:
     return found if 1 < len(found) <= 12 else subject
 
 
-def _with_time_zh(question: str, when: str) -> str:
+_ZH_INSTITUTION = re.compile(
+    r"(?:(?![有是的多少几在了什么哪谁])[\u4e00-\u9fff]){0,5}?(?:厂|矿|社|校|局|院|公司)(?=[^\u4e00-\u9fff]|[^厂矿社校局院司])"
+)
+
+
+def _with_time_zh(question: str, when: str, subject: str = "") -> str:
     if _ZH_TIME.search(question):
         return _ZH_TIME.sub(when, question, count=1)
-    subject = _zh_subject(question)
+    if _ZH_WHEN.search(question):  # "现在有多少工人？" then "那原来呢？"
+        return _ZH_WHEN.sub(when, question, count=1)
+    if not (subject and question.startswith(subject)):
+        subject = _zh_subject(question)
+    if subject and (whole := _ZH_INSTITUTION.match(question, len(subject))):
+        subject += whole.group(0)  # "济源磕井煤矿", not "济源", before the time
     if subject and question.startswith(subject):
         return subject + when + question[len(subject) :]
     return when + question

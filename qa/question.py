@@ -135,16 +135,41 @@ def _focus(text: str, language: str) -> tuple[str, ...]:
     found: list[str] = []
     for pattern in _ZH_FOCUS if language == "zh" else _EN_FOCUS:
         for m in pattern.finditer(text):
-            found += [g for g in m.groups() if g and g.lower() not in _FOCUS_SKIP]
+            found += [
+                _ZH_ADVERBS.sub("", g) if language == "zh" else g
+                for g in m.groups()
+                if g and g.lower() not in _FOCUS_SKIP
+            ]
+    found = [f for f in found if f]
     return tuple(dict.fromkeys(found))[:2]
 
 
+# Measure words a how-many question may put after 多少 / 几 (多少艘汽轮, 几名工人).
+_ZH_MEASURES = (
+    "个 位 名 次 天 年 种 家 座 户 所 人 月 倍 条 项 件 部 台 辆 门 架 斤 亩 里 公里 元 块 张 份 "
+    "票 场 册 本 吨 担 石 斗 升 间 口 匹 头 只 枚 发 颗 处 起 股 号 艘 盏 棵 把 双 对 批 支 队 "
+    "笔 套 道 根 片 层 所 届 期 篇 首 幅 辆 列 趟 挺 门 尊 顶 床 盒 箱 包 袋 桶 瓶 车 船"
+).split()
 _ZH_UNIT = re.compile(
-    r"(?:多少|几)(个|位|名|次|天|年|种|家|座|户|所|人|月|倍|条|项|件|部|台|辆|门|架|斤|亩|"
-    r"里|公里|元|块|张|份|票|场|册|本|吨|担|石|斗|升|亩|间|口|匹|头|只|枚|发|颗|处|起|股|号)?"
+    r"(?:多少|几)(" + "|".join(sorted(set(_ZH_MEASURES), key=len, reverse=True)) + r")?"
     r"([\u4e00-\u9fff]{0,4})"
 )
-_EN_UNIT = re.compile(r"\bhow (?:many|much) ([a-z]+)(?: ([a-z]+))?", re.IGNORECASE)
+# "职工一共有多少？": the counted thing before (一共 / 总共…) 有多少.
+_ZH_COUNTED = re.compile(
+    r"([\u4e00-\u9fff]{2})(?:一共|总共|共|总计|共计|大约|大概|现在|目前|现|还|都)?"
+    r"(?:有|是|达到?)?(?:多少|几)[？?。]?$"
+)
+# …of which the number is no unit: "价格是多少" is answered by 每斤五元, not by 价格 next to it.
+_ZH_MEASURES_OF = frozenset(
+    "价格 价钱 数量 数目 数字 总数 比例 面积 长度 距离 时间 年龄 重量 高度 速度 温度 产量 人数 "
+    "规模 程度 成本 收入 工资 费用 总额 金额 税率 利率".split()
+)
+_ZH_ADVERBS = re.compile(r"(?:一共|总共|共计|总计|大约|大概|现在|目前)$")
+_EN_UNIT = re.compile(
+    r"\bhow (?:many|much) (?:(?:different |other )?(?:kinds|types|sorts|varieties|sets|pieces) "
+    r"of )?([a-z]+)(?: ([a-z]+))?",
+    re.IGNORECASE,
+)
 _MONEY = ("元", "块", "钱", "法币", "边币", "万元", "价")
 
 
@@ -153,8 +178,11 @@ def _units(text: str, language: str) -> tuple[str, ...]:
         m = _ZH_UNIT.search(text)
         if not m:
             return ()
-        unit, noun = m.group(1) or "", re.sub(r"[的了呢吗？?]+.*$", "", m.group(2) or "")
+        unit, noun = m.group(1) or "", re.sub(r"[的了呢吗？?，,].*$", "", m.group(2) or "")
         found = [u for u in (unit, noun[:2]) if u]
+        counted = None if noun else _ZH_COUNTED.search(text[: m.end()])
+        if counted and counted.group(1) not in _ZH_MEASURES_OF:
+            found.append(counted.group(1))
         if "钱" in noun or unit in ("元", "块") or "价" in text[m.start() - 3 : m.start()]:
             found += list(_MONEY)
         return tuple(dict.fromkeys(found))

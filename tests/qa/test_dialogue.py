@@ -92,6 +92,14 @@ def _after(first: str, follow_up: str) -> str:
             "And in 1947?",
             "How much salt was the Shandong Liberated Area expected to produce in 1947?",
         ),
+        # another time goes after the whole name, or replaces the time asked before (zh-21)
+        (
+            "济源磕井煤矿复工后每天产煤多少吨？",
+            "那原来呢？",
+            "济源磕井煤矿原来复工后每天产煤多少吨？",
+        ),
+        ("济源磕井煤矿现在有多少工人？", "原来呢？", "济源磕井煤矿原来有多少工人？"),
+        ("锦州有多少工厂？", "那一九六〇年呢？", "锦州一九六〇年有多少工厂？"),
         # after "who?", "he" is the answer, not a subject to put in (zh-11)
         ("谁被选为董事长？", "他是哪里的资本家？", "他是哪里的资本家？"),
         # in English too, with what the last question was about beside it; "anti-Japanese"

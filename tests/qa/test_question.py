@@ -42,6 +42,12 @@ def test_constraints_years_numbers_months_units() -> None:
     assert z.years == (1965,) and z.kind == "how_many"
     assert analyse("济源磕井煤矿有多少工人？", "zh").units == ("工人",)
     assert "元" in analyse("石英管一根卖多少钱？", "zh").units
+    # a measure word, the counted thing before 有多少, "kinds of" (dev dialogues zh-13,
+    # zh-19, en-03)
+    assert analyse("华中有多少艘汽轮？", "zh").units == ("艘", "汽轮")
+    assert analyse("从事这项工作的职工一共有多少？", "zh").units == ("职工",)
+    assert analyse("石英管的价格是多少？", "zh").units == ()  # 价格 is not counted
+    assert analyse("And how many kinds of operations?", "en").units == ("operations",)
 
 
 def test_what_a_sentence_holds() -> None:
