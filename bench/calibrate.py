@@ -196,7 +196,8 @@ def _offset(z: Any, y: Any, c: float) -> float:
 
 def _may_answer(row: dict[str, Any]) -> bool:
     """Not ruled out before the model (qa/decision.py ``ruled_out``: its years and numbers
-    met, its office named, the later outcome it asks about reported)."""
+    met, its office named, the later outcome it asks about reported, the holder of the role
+    it asks about named)."""
     from qa.decision import ruled_out
 
     if "may_answer" not in row:

@@ -12,7 +12,9 @@ A question whose years, dates or numbers the passage does not meet is never answ
 (``constraints`` is a hard rule as well as a feature): "The archive gives figures for 1965,
 not 2020 [1]." Nor is a question about an office's holder over a passage that does not name
 the office (``missing_office``: "济宁日报的社长是谁？"), nor a yes/no question about a later
-outcome over a passage that does not report it (``missing_outcome``: "…后来挖通了吗？")."""
+outcome over a passage that does not report it (``missing_outcome``: "…后来挖通了吗？"), nor a
+question for the name of a role's holder over a passage that speaks of the role and names no
+one in it (``missing_name``: "…的是哪位工人？")."""
 
 from __future__ import annotations
 
@@ -32,10 +34,12 @@ UNMET_SHARE = 0.5
 
 def ruled_out(evidence: Evidence, constraints: bool = True) -> bool:
     """The hard rules, before any model: an office the passage does not name, a later outcome
-    it does not report, and (with ``constraints``) a year or number it does not meet."""
+    it does not report, a role whose holder it does not name, and (with ``constraints``) a
+    year or number it does not meet."""
     return (
         bool(evidence.missing_office)
         or bool(evidence.missing_outcome)
+        or bool(evidence.missing_name)
         or (constraints and not evidence.constraints)
     )
 

@@ -34,6 +34,7 @@ from dataclasses import astuple, dataclass, fields
 from index import sentences
 from index.lexical import tokenize
 from qa.crosslang import Translation
+from qa.persons import names_holder, role_asked
 from qa.question import Analysis, counts, holds, numbers_in, office_phrase, years_met
 from qa.retrieve import Scored
 
@@ -67,6 +68,9 @@ class Evidence:
     # The verb of a later outcome the question asks about, when the passage does not report
     # it: never answered ("…后来挖通了吗？" over the article that says the digging began).
     missing_outcome: str = ""
+    # The role whose holder's name the question asks, when the passage speaks of the role
+    # but names no one in it: never answered ("…的是哪位工人？" over "第一支部工人进行了检讨").
+    missing_name: str = ""
 
     def vector(self) -> list[float]:
         """The features, in :data:`FEATURES` order, as numbers."""
@@ -260,6 +264,10 @@ def gather(
         focus_named((analysis.later,), p.text(side), side, lang, translation) == 0.0
     )
     untranslated = 0.0
+    role = role_asked(question, lang)
+    name_missing = bool(role) and not role_named(
+        role, p.text(side), question, side, lang, translation
+    )
     if not own and translation is not None:
         n = len(translation.terms) + len(translation.untranslated)
         untranslated = len(translation.untranslated) / n if n else 1.0
@@ -282,4 +290,24 @@ def gather(
         found_years=found,
         missing_outcome=analysis.later if outcome_missing else "",
         missing_office=office_phrase(question, analysis.office) if office_missing else "",
+        missing_name=role if name_missing else "",
     )
+
+
+def role_named(
+    role: str, text: str, question: str, side: str, lang: str, translation: Translation | None
+) -> bool:
+    """Does ``text`` name the holder of ``role`` (qa/persons.py), or not speak of the role at
+    all (then the office and focus checks judge it)? Across languages, through the role's
+    dictionary translations."""
+    if side == lang:
+        roles = [role]
+    elif translation is None:
+        return True
+    else:
+        roles = [
+            t for term in translation.terms if role in term.source.lower() for t, _ in term.targets
+        ]
+    low = text.lower() if side == "en" else text
+    present = [r for r in roles if r.lower() in low]
+    return not present or any(names_holder(r, text, question, side) for r in present)

@@ -347,6 +347,8 @@ class Assistant:
             return not_found(c.question, c.language, c.hits, no_office(c.evidence, c.language))
         if c.evidence.missing_outcome:
             return not_found(c.question, c.language, c.hits, no_outcome(c.language))
+        if c.evidence.missing_name:
+            return not_found(c.question, c.language, c.hits, no_name(c.evidence, c.language))
         if c.evidence.constraints:
             if decision.supports(c.evidence):
                 return self.compose(c)
@@ -440,6 +442,17 @@ def no_office(evidence: Evidence, language: str) -> str:
     if language == "zh":
         return f"档案中没有找到答案：最相关的段落没有提到{office}[1]。"
     return f"The archive does not say: the closest passage does not name the {office} [1]."
+
+
+def no_name(evidence: Evidence, language: str) -> str:
+    """Why a question for a person's name is not answered: the closest passage speaks of the
+    role but names no one in it."""
+    role = evidence.missing_name
+    if language == "zh":
+        return f"档案中没有找到这个名字：最相关的段落提到了{role}，但没有说出名字[1]。"
+    return (
+        f"The archive does not say: the closest passage mentions the {role} but gives no name [1]."
+    )
 
 
 def no_outcome(language: str) -> str:

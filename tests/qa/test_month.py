@@ -147,6 +147,33 @@ def test_who_held_an_office_the_passage_names_is_answered(assistant: Assistant) 
     assert a.answerable and "马仲云" in a.answer
 
 
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("在双和井创下人均一吨零六纪录的是哪位工人？", "提到了工人，但没有说出名字"),
+        ("Which worker set the record of 1.06 tons per person at the Shuanghe pit?",
+         "mentions the worker but gives no name"),
+    ],
+)  # fmt: skip
+def test_a_name_the_passage_does_not_give_is_not_answered(
+    assistant: Assistant, question: str, says: str
+) -> None:
+    """The article counts the pit's workers and their record, and names none of them."""
+    a = assistant.ask(question)
+    assert not a.answerable and a.citations == [] and says in a.answer, a.answer
+    assert a.related
+
+
+def test_a_name_the_passage_gives_with_the_role_is_answered(assistant: Assistant) -> None:
+    """ "选出周钰滕为董事长": the name is tied to the role, in either language's question."""
+    for question in (
+        "大兴烟草公司的董事长是谁？",
+        "Who was elected chairman of the Daxing Tobacco Company?",
+    ):
+        a = assistant.ask(question)
+        assert a.answerable and "周钰滕" in a.answer, a.answer
+
+
 def test_eval_reports_the_month_per_language_and_split(month_data: Path) -> None:
     """`archive-qa eval` over the month dev set: figures per language and split, and floors
     well under what docs/benchmarks.md reports, so a broken stage fails the test."""
