@@ -178,7 +178,7 @@ def names(question: str, language: str) -> bool:
 
 
 _ZH_THIS = re.compile(
-    r"^其中|(?:这|那|该|此)(?:项|次|个|些|种|件|场|批|位|名|家|所|座|条|篇|份|届|回|笔)"
+    r"(?:这|那|该|此)(?:项|次|个|些|种|件|场|批|位|名|家|所|座|条|篇|份|届|回|笔)"
     r"(?:[\u4e00-\u9fff])"
 )
 _EN_THIS = re.compile(r"\b(?:this|these|those)\s+[a-z]", re.IGNORECASE)

@@ -156,8 +156,7 @@ _ZH_UNIT = re.compile(
 )
 # "职工一共有多少？": the counted thing before (一共 / 总共…) 有多少.
 _ZH_COUNTED = re.compile(
-    r"([\u4e00-\u9fff]{2})(?:一共|总共|共|总计|共计|大约|大概|现在|目前|现|还|都)?"
-    r"(?:有|是|达到?)?(?:多少|几)[？?。]?$"
+    r"([\u4e00-\u9fff]{2})(?:一共|总共|共|总计|共计|现在|目前|现|还|都)?有(?:多少|几)[？?。]?$"
 )
 # …of which the number is no unit: "价格是多少" is answered by 每斤五元, not by 价格 next to it.
 _ZH_MEASURES_OF = frozenset(
