@@ -36,12 +36,15 @@ SURNAMES = frozenset(
     "苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
 )
 _PERSON_TAGS = ("nr", "nrfg", "nrt")
+# A role followed by one of these is part of another word: 主席团, 委员会, 代表处.
+_ZH_LONGER = frozenset("团会部处室")
 # After the role, words that cannot begin a name: verbs, prepositions, adverbs, numbers…
 _NOT_A_NAME = re.compile(r"^(?:[vpdcumqrf]|a)")
 _ZH_CLAUSE_END = "。；！？"
-# "选出周钰滕为董事长", "李杜为正议长", "由王某担任主任"
+# "选出周钰滕为董事长", "李杜为正议长", "马仲云将军光荣当选为政府主席"
 _ZH_NAMED_AS = re.compile(
-    r"([\u4e00-\u9fff]{2,3})(?:为|任|担任|当选为?|被选为|出任)(?:正副|正|副|总)?$"
+    r"([\u4e00-\u9fff]{2,3}?)(?:将军|同志|先生|氏|女士)?(?:光荣|正式|一致|已|亦)?"
+    r"(?:当选为?|被选为|被推为|推为|为|任|担任|出任)[\u4e00-\u9fff]{0,4}$"
 )
 _FOREIGN = re.compile(r"[\u4e00-\u9fff]{1,4}[·•][\u4e00-\u9fff]{1,5}")
 
@@ -55,12 +58,21 @@ _EN_ROLE = (
 )
 _EN_MODIFIERS = r"(?:[A-Za-z'-]+ ){0,3}"
 _EN_ASKS_NAME = [
-    re.compile(rf"\bwhat (?:was|is) the name of the {_EN_MODIFIERS}({_EN_ROLE})\b", re.I),
+    re.compile(
+        rf"\bwhat (?:was|is) the (?:full |real |given )?name of (?:the )?{_EN_MODIFIERS}"
+        rf"({_EN_ROLE})\b",
+        re.I,
+    ),
     re.compile(
         rf"\bwhat (?:was|is) the {_EN_MODIFIERS}({_EN_ROLE})(?:'s)? (?:called|name)\b", re.I
     ),
     re.compile(rf"\bwhich {_EN_MODIFIERS}({_EN_ROLE})\b", re.I),
-    re.compile(rf"\bwho (?:was|is|were) the {_EN_MODIFIERS}({_EN_ROLE})\b(?! of\b)", re.I),
+    re.compile(rf"\bwho (?:was|is|were) the {_EN_MODIFIERS}({_EN_ROLE})\b", re.I),
+    re.compile(
+        rf"\bwho (?:was|were|had been) (?:elected|appointed|named|chosen|made) (?:as )?"
+        rf"(?:the )?{_EN_MODIFIERS}({_EN_ROLE})\b",
+        re.I,
+    ),
 ]
 
 
@@ -114,13 +126,15 @@ def names_holder(role: str, text: str, question: str, side: str) -> bool:
     if side != "zh":
         return _en_names_holder(role, text, question)
     for m in re.finditer(re.escape(role), text):
+        if text[m.end() : m.end() + 1] in _ZH_LONGER:
+            continue  # 主席团, 委员会: another thing than the role
         if _zh_named_here(text, m.start(), m.end(), question):
             return True
     return False
 
 
 def _zh_named_here(text: str, start: int, end: int, question: str) -> bool:
-    before = text[max(0, start - 12) : start]
+    before = text[max(0, start - 20) : start]
     if re.search(r"名叫|叫做|名为", before):
         return True
     named_as = _ZH_NAMED_AS.search(before)

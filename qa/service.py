@@ -446,13 +446,11 @@ def no_office(evidence: Evidence, language: str) -> str:
 
 def no_name(evidence: Evidence, language: str) -> str:
     """Why a question for a person's name is not answered: the closest passage speaks of the
-    role but names no one in it."""
+    role but ties no name to it."""
     role = evidence.missing_name
     if language == "zh":
-        return f"档案中没有找到这个名字：最相关的段落提到了{role}，但没有说出名字[1]。"
-    return (
-        f"The archive does not say: the closest passage mentions the {role} but gives no name [1]."
-    )
+        return f"档案中没有找到这个名字：最相关的段落没有说出{role}的名字[1]。"
+    return f"The archive does not say: the closest passage does not give the {role}'s name [1]."
 
 
 def no_outcome(language: str) -> str:

@@ -150,9 +150,9 @@ def test_who_held_an_office_the_passage_names_is_answered(assistant: Assistant) 
 @pytest.mark.parametrize(
     ("question", "says"),
     [
-        ("在双和井创下人均一吨零六纪录的是哪位工人？", "提到了工人，但没有说出名字"),
+        ("在双和井创下人均一吨零六纪录的是哪位工人？", "没有说出工人的名字"),
         ("Which worker set the record of 1.06 tons per person at the Shuanghe pit?",
-         "mentions the worker but gives no name"),
+         "does not give the worker's name"),
     ],
 )  # fmt: skip
 def test_a_name_the_passage_does_not_give_is_not_answered(

@@ -20,7 +20,10 @@ from qa.persons import names_holder, role_asked
         ("是谁下令杀害皖江行署主任吕惠生的？", "zh", ""),  # no role: who gave the order
         ("What was the name of the worker who set the record?", "en", "worker"),
         ("Which model teacher persuaded the villagers?", "en", "teacher"),
+        ("What was the full name of Regiment Commander Chen?", "en", "commander"),
         ("Who was the mayor that opened the meeting?", "en", "mayor"),
+        ("Who was elected chairman of the Chahar League government?", "en", "chairman"),
+        ("Who was the president of the university?", "en", "president"),
         ("Which factory made the furnace?", "en", ""),
         # the last role word of the phrase; roles jieba cuts apart (六连/连长 as 连连/长)
         ("What was the name of the village peasant association chairman?", "en", "chairman"),
@@ -40,6 +43,7 @@ def test_the_role_whose_holder_a_question_asks_for(question: str, lang: str, rol
         ("区长", "将我区长韩克俭政委王世英等同志击毙", "区长叫什么名字？"),
         ("董事长", "选出周钰滕为董事长，宋铭三、王立宁为董事", "大兴烟草公司的董事长是谁？"),
         ("议长", "大会最后选出李杜为正议长，萧丹峰、马德恩为副议长", "正议长是谁？"),
+        ("主席", "前政治委员马仲云将军光荣当选为政府主席，这是", "松江省政府的主席是谁？"),
         ("主席", "工作组主席，可敬的保罗•史泰斯沃斯", "TUMAS的主席是谁?"),
         ("代表", "一个出城来领救济粮的北街代表六十老人王作新说", "北街代表是谁？"),
     ],
@@ -56,6 +60,8 @@ def test_a_name_tied_to_the_role(role: str, text: str, question: str) -> None:
         ("义教", "该县仁庄村小学，在转民办中，经模范义教耐心宣传", "模范义教叫什么名字？"),
         # the surname is the question's own: "尹市长" asks for his full name
         ("市长", "下午一时即由淮城尹市长宣布开会", "那位淮城尹市长叫什么名字？"),
+        # 主席团 is the presidium, not its chairman
+        ("主席", "大会揭幕时，主席团索特那木却为，致词谓", "察哈尔盟政府的主席是谁？"),
     ],
 )
 def test_the_role_without_a_name(role: str, text: str, question: str) -> None:

@@ -46,7 +46,9 @@ def test_constraints_years_numbers_months_units() -> None:
     # zh-19, en-03)
     assert analyse("华中有多少艘汽轮？", "zh").units == ("艘", "汽轮")
     assert analyse("从事这项工作的职工一共有多少？", "zh").units == ("职工",)
-    assert analyse("石英管的价格是多少？", "zh").units == ()  # 价格 is not counted
+    # only before 有多少: "百分比是多少" counts no 百分比 (XQuAD dev)
+    assert analyse("建筑业占国内生产总值的百分比是多少？", "zh").units == ()
+    assert analyse("工厂的产量有多少？", "zh").units == ()  # a measure of, not a thing counted
     assert analyse("And how many kinds of operations?", "en").units == ("operations",)
 
 
