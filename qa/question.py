@@ -134,13 +134,12 @@ _FOCUS_SKIP = frozenset(
 def _focus(text: str, language: str) -> tuple[str, ...]:
     found: list[str] = []
     for pattern in _ZH_FOCUS if language == "zh" else _EN_FOCUS:
-        for m in pattern.finditer(text):
-            found += [
-                _ZH_ADVERBS.sub("", g) if language == "zh" else g
-                for g in m.groups()
-                if g and g.lower() not in _FOCUS_SKIP
-            ]
-    found = [f for f in found if f]
+        for g in (g for m in pattern.finditer(text) for g in m.groups()):
+            if not g or g.lower() in _FOCUS_SKIP:
+                continue
+            word = _ZH_ADVERBS.sub("", g) if language == "zh" else g
+            if word:
+                found.append(word)
     return tuple(dict.fromkeys(found))[:2]
 
 
@@ -148,15 +147,15 @@ def _focus(text: str, language: str) -> tuple[str, ...]:
 _ZH_MEASURES = (
     "个 位 名 次 天 年 种 家 座 户 所 人 月 倍 条 项 件 部 台 辆 门 架 斤 亩 里 公里 元 块 张 份 "
     "票 场 册 本 吨 担 石 斗 升 间 口 匹 头 只 枚 发 颗 处 起 股 号 艘 盏 棵 把 双 对 批 支 队 "
-    "笔 套 道 根 片 层 所 届 期 篇 首 幅 辆 列 趟 挺 门 尊 顶 床 盒 箱 包 袋 桶 瓶 车 船"
+    "笔 套 道 根 片 层 届 期 篇 首 幅 列 趟 挺 尊 顶 床 盒 箱 包 袋 桶 瓶 车 船"
 ).split()
 _ZH_UNIT = re.compile(
-    r"(?:多少|几)(" + "|".join(sorted(set(_ZH_MEASURES), key=len, reverse=True)) + r")?"
+    r"(?:多少|几)(" + "|".join(sorted(_ZH_MEASURES, key=len, reverse=True)) + r")?"
     r"([\u4e00-\u9fff]{0,4})"
 )
 # "职工一共有多少？": the counted thing before (一共 / 总共…) 有多少.
 _ZH_COUNTED = re.compile(
-    r"([\u4e00-\u9fff]{2})(?:一共|总共|共|总计|共计|现在|目前|现|还|都)?有(?:多少|几)[？?。]?$"
+    r"([\u4e00-\u9fff]{2})(?:一共|总共|共|总计|共计|现在|目前|现|还|都)?有(?:多少|几)$"
 )
 # …of which the number is no unit: "价格是多少" is answered by 每斤五元, not by 价格 next to it.
 _ZH_MEASURES_OF = frozenset(
