@@ -18,8 +18,11 @@ resolved, in English and Chinese:
   question with that phrase added.
 
 "该厂" / "该矿" stand for the factory or mine the last question named ("锦州的无线电厂"); after a
-who-question, "he" / "他" is the person the answer gave, which the memory does not hold: the
-question is left as it is and follows the article in focus.
+who-question, "he" / "他" is the person the answer gave: the memory holds the name its quotes
+tie to the question's own words ("谁被选为董事长？" -> 贾林放; :func:`person_given`), and the
+follow-up asks about that person ("他是哪里的资本家？" -> "贾林放是哪里的资本家？"). When the
+answer named no one (or, for an English asker, only in Chinese), the question is left as it
+is and follows the article in focus.
 
 A question that names its own subject stands alone and is never rewritten, pronouns or not
 ("When did Lin Biao send his secretary to the villages?"). The memory is a value: the web chat
@@ -40,6 +43,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from qa.persons import SURNAMES
 from qa.question import posseg
 
 # --- the thing in focus ------------------------------------------------------------------
@@ -124,6 +128,9 @@ class Memory:
     question: str = ""
     language: str = ""
     articles: tuple[str, ...] = ()  # the article in focus (the last answer's first source)
+    # The person the last answer named when the last question asked for one ("谁被选为董事长？"
+    # -> 贾林放): "他" / "he" in the next question is that person.
+    person: str = ""
 
     def __bool__(self) -> bool:
         return bool(self.question)
@@ -163,7 +170,9 @@ def resolve(question: str, language: str, memory: Memory | None = None) -> Resol
     # Not when it moves to another thing; the same thing named more fully ("济源" ->
     # "济源磕井煤矿" for "该矿") or more briefly is still the same thing.
     old = memory.subject
-    follows = subject == old or bool(subject and old and (subject in old or old in subject))
+    follows = subject in (old, memory.person) or bool(
+        subject and old and (subject in old or old in subject)
+    )
     articles = memory.articles if follows else ()
     return Resolved(text, searched, Memory(subject, searched, language, articles), follows)
 
@@ -190,16 +199,102 @@ def refers_back(question: str, language: str) -> bool:
     return bool((_ZH_THIS if language == "zh" else _EN_THIS).search(question))
 
 
-def replay(questions: Iterable[str], language_of: object, articles: tuple[str, ...] = ()) -> Memory:
+def replay(
+    questions: Iterable[str],
+    language_of: object,
+    articles: tuple[str, ...] = (),
+    quotes: tuple[str, str] = ("", ""),
+) -> Memory:
     """The memory after ``questions`` (the user turns of a chat history, oldest first);
     ``language_of`` tells each question's language (qa.answer.detect_language); ``articles``
-    is the article in focus after the last of them (where the last answer came from)."""
+    is the article in focus after the last of them (where the last answer came from) and
+    ``quotes`` its quoted sentences (English, Chinese), which may name the person it asked."""
     memory = Memory()
     for q in questions:
         if not q.strip():
             continue
         memory = resolve(q, language_of(q), memory).memory  # type: ignore[operator]
-    return replace(memory, articles=articles) if memory else memory
+    if not memory:
+        return memory
+    person = person_given(memory.question, memory.language, *quotes)
+    return replace(memory, articles=articles, person=person)
+
+
+_EN_FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2}\b")
+_NAME_TAGS = ("nr", "nrfg", "nrt")
+
+
+def person_given(question: str, language: str, quote_en: str, quote_zh: str) -> str:
+    """The person an answer's quotes name, when ``question`` (as searched) asked for one, and
+    the question does not give: in Chinese the name nearest the question's own words, in a
+    clause that holds them (贾林放 in "选出贾林放为董事长"); in English the first full name
+    ("Wang Jinxi"); "" otherwise. An English asker gets a name from the English quote only: a
+    Chinese name in an English question led its search astray (over the dialogue sets it
+    answered from wrong passages)."""
+    if not _asks_person(question):
+        return ""
+    if language == "en":
+        for m in _EN_FULL_NAME.finditer(quote_en):
+            name = m.group(0)
+            if name not in question and not any(
+                w.lower() in _EN_QUESTION_WORDS for w in name.split()
+            ):
+                return name
+        return ""
+    words = posseg(quote_zh)
+    at = [0]
+    for w, _ in words:
+        at.append(at[-1] + len(w))
+    # the question's own words, not its names (the place is named everywhere in the article)
+    anchors = [
+        m.start()
+        for w, flag in posseg(question)
+        if len(w) > 1 and flag[0] in "nv" and not _ZH_NAME.match(flag)
+        for m in re.finditer(re.escape(w), quote_zh)
+    ]
+    found: list[tuple[int, int, str]] = []  # (distance to the question's words, place, name)
+    for i, (word, flag) in enumerate(words):
+        after = "".join(w for w, _ in words[i + 1 : i + 3])
+        if word in SURNAMES and i + 1 < len(words):  # 刘/zg 秀峰/n: a surname, its given name
+            given, tag = words[i + 1]
+            if len(given) <= 2 and tag in ("nr", "nz", "n", "j", "ns", "x") and given.strip():
+                word, flag = word + given, "nr"
+                after = "".join(w for w, _ in words[i + 2 : i + 4])
+        if not (
+            flag in _NAME_TAGS
+            and 2 <= len(word) <= 4
+            and word[0] in SURNAMES  # not 冀鲁豫, which jieba tags as a name
+            and after[:1] not in _PLACE_ENDS  # not 彭城镇
+            and word not in question
+        ):
+            continue
+        # jieba cuts some three-character names short: "选出贾林放为董事长" -> 贾林 / 放为
+        if (
+            len(word) == 2
+            and len(after) > 1
+            and after[0] not in _NOT_IN_NAME
+            and after[1] in _AFTER_NAME
+        ):
+            word += after[0]
+        here = at[i]
+        lo = max(quote_zh.rfind(c, 0, here) for c in _CLAUSE_ENDS) + 1
+        hi = min(
+            (j for j in (quote_zh.find(c, here) for c in _CLAUSE_ENDS) if j >= 0),
+            default=len(quote_zh),
+        )
+        near = [abs(a - here) for a in anchors if lo <= a < hi]
+        if near:
+            found.append((min(near), here, word))
+    # a name in a clause with the question's own words ("选出议长刘秀峰" for "选谁当了议长？"),
+    # the nearest of them; not one in another clause ("确定施政方针")
+    return min(found)[2] if found else ""
+
+
+# A name's last character is not one of these; a name is often followed by one of the next.
+_NOT_IN_NAME = frozenset("说为是在和与及等的了同向从对将把被也都就又已曾")
+_AFTER_NAME = frozenset("为是说，、。；（(等同先")
+_PLACE_ENDS = frozenset("省市县村镇区乡庄街路河山港城口岛")
+_CLAUSE_ENDS = "，。；！？：,;:!?"
 
 
 def subject_of(question: str, language: str) -> str:
@@ -251,8 +346,13 @@ def _rewrite_en(text: str, memory: Memory) -> Rewrite | None:
     if _names(text) or (pronoun and _EN_THE.search(text[: pronoun.start()])):
         return None  # it names its own subject (before the pronoun): it stands alone
     if pronoun and pronoun.group(1).lower() in _PERSONS and _about_a_person(memory.question):
-        # the person the answer gave, whom the memory does not hold: the question as it is,
-        # with what the last one was about beside it
+        if memory.person:  # the person the answer gave: "Where was he from?" -> "… Jia Linfang …"
+            person = memory.person
+            word = pronoun.group(1).lower()
+            name = person + ("'s" if word in _POSSESSIVE else "")
+            return text[: pronoun.start()] + name + text[pronoun.end() :], person
+        # the answer named no one the memory holds: the question as it is, with what the
+        # last one was about beside it
         return (f"{text.rstrip(' ?.!')} ({subject})?" if subject else text), subject
     if subject and pronoun:
 
@@ -396,7 +496,10 @@ def _rewrite_zh(text: str, memory: Memory) -> Rewrite | None:
         return subject + "的" + text[2:], subject
     pronoun = _ZH_PRONOUN.search(text)
     if pronoun and pronoun.group(0) in _ZH_PERSONS and _asks_who(memory.question):
-        return None  # "谁被选为董事长？" then "他是哪里的资本家？": he is the answer, not a subject
+        # "谁被选为董事长？" then "他是哪里的资本家？": he is the person the answer gave
+        if not memory.person:
+            return None
+        return text[: pronoun.start()] + memory.person + text[pronoun.end() :], memory.person
     if subject and pronoun:
         referent = _zh_referent(memory.question, subject, pronoun.group(0))
         return text[: pronoun.start()] + referent + text[pronoun.end() :], referent
@@ -419,6 +522,12 @@ _EN_PERSON = re.compile(
     r"|\b(?:he|him|his|she|her)\b",
     re.IGNORECASE,
 )
+
+
+def _asks_person(question: str) -> bool:
+    """Does the question ask for a person ("谁…", "Who …?", "Which worker …?")?"""
+    m = _EN_PERSON.search(question)
+    return _asks_who(question) or bool(m and m.group(0).lower() not in _PERSONS)
 
 
 def _about_a_person(question: str) -> bool:

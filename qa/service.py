@@ -34,7 +34,7 @@ from qa.answer import (
 )
 from qa.centring import CENTROID_QUESTIONS, centred_query, language_centroid
 from qa.crosslang import Translation, Translator
-from qa.dialogue import Memory, Resolved, resolve
+from qa.dialogue import Memory, Resolved, person_given, resolve
 from qa.dictionary import Dictionary, open_dictionary
 from qa.evidence import Evidence, constraints_met, gather
 from qa.gloss import gloss
@@ -91,8 +91,19 @@ def focus_of(answer: Answer) -> tuple[str, ...]:
 
 def remember(resolved: Resolved, answer: Answer) -> Resolved:
     """The turn with the conversation's memory after ``answer``: its article in focus is the
-    one of the answer's first source."""
-    return replace(resolved, memory=replace(resolved.memory, articles=focus_of(answer)))
+    one of the answer's first source; the person it named, when the turn asked for one."""
+    memory = resolved.memory
+    quotes = quoted(answer)
+    person = person_given(memory.question, memory.language, *quotes) if answer.answerable else ""
+    return replace(resolved, memory=replace(memory, articles=focus_of(answer), person=person))
+
+
+def quoted(answer: Answer) -> tuple[str, str]:
+    """The sentences an answer quotes, English and Chinese, in citation order."""
+    return (
+        " ".join(c.quote.get("en", "") for c in answer.citations),
+        " ".join(c.quote.get("zh", "") for c in answer.citations),
+    )
 
 
 def clean_date(value: str | None, *, end: bool = False) -> str | None:

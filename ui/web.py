@@ -141,7 +141,8 @@ SEARCHING = {"en": "Searching: ", "zh": "检索："}
 
 def memory_of(history: list[dict[str, Any]], log: list[dict[str, Any]] | None = None) -> Memory:
     """The conversation's memory, rebuilt from the user turns since the last "New topic"; the
-    article in focus is that of the last answer in ``log`` when it answered the last of them."""
+    article in focus (and the person it named) is that of the last answer in ``log`` when it
+    answered the last of them."""
     questions: list[str] = []
     for message in history or []:
         text = message_text(message)
@@ -151,10 +152,17 @@ def memory_of(history: list[dict[str, Any]], log: list[dict[str, Any]] | None = 
             questions.append(html.unescape(text))  # said() escaped it
     last = (log or [{}])[-1]
     articles: tuple[str, ...] = ()
+    quotes = ("", "")
     if questions and last.get("asked") == questions[-1]:
         shown = last.get("citations") or last.get("related") or []
         articles = (str(shown[0]["article_id"]),) if shown else ()
-    return replay(questions, detect_language, articles)
+        if last.get("answerable"):
+            cited = [c.get("quote") or {} for c in last.get("citations") or []]
+            quotes = (
+                " ".join(str(q.get("en", "")) for q in cited),
+                " ".join(str(q.get("zh", "")) for q in cited),
+            )
+    return replay(questions, detect_language, articles, quotes)
 
 
 def share_link(base_url: str, question: str) -> str:

@@ -15,7 +15,7 @@ from index.embedder import Embedder
 from index.settings import Settings
 from qa import decision
 from qa.answer import detect_language
-from qa.dialogue import Memory, names, refers_back, replay, resolve, subject_of
+from qa.dialogue import Memory, names, person_given, refers_back, replay, resolve, subject_of
 from qa.service import Assistant
 from tests.conftest import ROOT
 from tests.qa.conftest import run_eval
@@ -100,7 +100,8 @@ def _after(first: str, follow_up: str) -> str:
         ),
         ("济源磕井煤矿现在有多少工人？", "原来呢？", "济源磕井煤矿原来有多少工人？"),
         ("锦州有多少工厂？", "那一九六〇年呢？", "锦州一九六〇年有多少工厂？"),
-        # after "who?", "he" is the answer, not a subject to put in (zh-11)
+        # after "who?", "he" is the answer, not a subject to put in; with no answer that
+        # named the person, the question stays as it is (zh-11)
         ("谁被选为董事长？", "他是哪里的资本家？", "他是哪里的资本家？"),
         # in English too, with what the last question was about beside it; "anti-Japanese"
         # names nothing of its own (test dialogues en-12, en-14, en-20)
@@ -315,3 +316,64 @@ def test_the_near_miss_dialogues_follow_the_dialogue_set() -> None:
         last = d["turns"][-1]
         assert last["answerable"] is False and last["gold"] == [], key
         assert last["article"] in articles, key
+
+
+@pytest.mark.parametrize(
+    ("question", "language", "quote_en", "quote_zh", "person"),
+    [
+        # jieba cuts the name short (贾林 / 放为): mended
+        ("谁被选为董事长？", "zh", "", "选出贾林放为董事长，王明为副董事长。", "贾林放"),
+        # a surname jieba leaves alone (刘/zg 秀峰/n); not 施政 of 施政方针, whose clause
+        # holds none of the question's words
+        (
+            "张家口市首届参议会选谁当了议长？",
+            "zh",
+            "",
+            "大会讨论张市目前施政方针。参议会选出议长刘秀峰。",
+            "刘秀峰",
+        ),
+        (
+            "峰峰利民煤矿是谁发明了简便电焊机？",
+            "zh",
+            "",
+            "铁工班长赵金清发明了简便电焊机。",
+            "赵金清",
+        ),
+        # a name in the question is not the answer; a place jieba tags as a name is no one
+        ("马仲云当选为什么职务？", "zh", "", "马仲云将军当选为政府主席。", ""),
+        ("谁在冀鲁豫主持会议？", "zh", "", "冀鲁豫区党委主持会议。", ""),
+        # not a question for a person
+        (
+            "焦作煤矿改组成了什么公司？",
+            "zh",
+            "",
+            "焦作煤矿改组为新华煤矿股份有限公司，贾林放说。",
+            "",
+        ),
+        (
+            "Which veteran worker was elected councillor in Jining?",
+            "en",
+            "Veteran worker Wang Jinxi was elected councillor.",
+            "",
+            "Wang Jinxi",
+        ),
+        # an English asker gets no Chinese name put into the question
+        ("Who was elected chairman?", "en", "", "选出贾林放为董事长。", ""),
+    ],
+)
+def test_the_person_an_answer_named(
+    question: str, language: str, quote_en: str, quote_zh: str, person: str
+) -> None:
+    assert person_given(question, language, quote_en, quote_zh) == person
+
+
+def test_he_after_who_is_the_person_the_answer_named() -> None:
+    memory = replace(resolve("谁被选为董事长？", "zh").memory, person="贾林放")
+    r = resolve("他是哪里的资本家？", "zh", memory)
+    assert r.searched == "贾林放是哪里的资本家？"
+    assert r.memory.subject == "贾林放"
+    en = resolve("Which veteran worker was elected councillor in Jining?", "en").memory
+    r = resolve("Where did he work?", "en", replace(en, person="Wang Jinxi"))
+    assert r.searched == "Where did Wang Jinxi work?"
+    r = resolve("What was his age?", "en", replace(en, person="Wang Jinxi"))
+    assert r.searched == "What was Wang Jinxi's age?"

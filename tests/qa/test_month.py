@@ -192,3 +192,16 @@ def test_eval_reports_false_answers_on_near_misses(month_data: Path) -> None:
     # before the calibrated decision 79% (English) and 90% (Chinese) were answered
     assert f["en"]["false_answers"] <= 0.5 and f["zh"]["false_answers"] <= 0.6
     assert f["zh"]["answer_rate"] >= 0.8
+
+
+def test_he_after_who_is_asked_about_the_person_the_answer_named(assistant: Assistant) -> None:
+    """Dev dialogue zh-11: the answer to "谁被选为董事长？" names 贾林放 (jieba cuts the name
+    short); "他是哪里的资本家？" is then asked about him, and answered from his article."""
+    memory = None
+    for question in ("焦作煤矿改组成了什么公司？", "谁被选为董事长？"):
+        resolved, answer = assistant.converse(question, memory)
+        memory = resolved.memory
+    assert memory is not None and memory.person == "贾林放", answer.answer
+    resolved, answer = assistant.converse("他是哪里的资本家？", memory)
+    assert resolved.searched == "贾林放是哪里的资本家？"
+    assert answer.answerable and "察哈尔" in answer.answer, answer.answer

@@ -528,5 +528,11 @@ def test_the_chat_memory_is_rebuilt_from_the_history_and_a_new_topic_empties_it(
     hostile = "What did <b>Xin Dazhong</b> & co print?"
     log = [{"asked": hostile, "citations": [], "related": [{"article_id": "a2"}]}]
     assert memory_of([said("user", hostile)], log).articles == ("a2",)
+    # the person the last answer named, when the last question asked for one
+    who = "谁被选为董事长？"
+    cited = [{"article_id": "a3", "quote": {"en": "", "zh": "选出贾林放为董事长。"}}]
+    log = [{"asked": who, "answerable": True, "citations": cited, "related": []}]
+    assert memory_of([said("user", who)], log).person == "贾林放"
+    assert not memory_of([said("user", who)], [{**log[0], "answerable": False}]).person
     text = answer_text(Answer("q", "zh", True, "答 [1]", []), searched="锦州电炉厂还生产了什么？")
     assert text.startswith("检索：锦州电炉厂还生产了什么？")
