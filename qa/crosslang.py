@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import os
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -56,6 +57,9 @@ MAX_PHRASE = 5
 # translation a text of the time would use. Chosen on the dev halves (bench/pseudo.py, the month).
 FREQUENCY_PRIOR = 0.5
 MAX_NAME_CANDIDATES = 3
+# A name the question gives ("Changchun", "Yellow River") weighs this much more in the
+# translated search than a common word's terms (力量 for "forces", 未经 for "without").
+PROPER_WEIGHT = float(os.environ.get("ARCHIVE_QA_PROPER_WEIGHT", "2.0"))
 # Capitalised words of newspaper names ("the Jining Daily" -> 济宁 日报).
 TITLE_WORDS = {"Daily": "日报", "Weekly": "周报", "Gazette": "报"}
 # Chinese measures as English texts write them in pinyin ("a jin of flour", "30 mu of land").
@@ -87,6 +91,7 @@ class Term:
     source: str
     targets: tuple[tuple[str, float], ...]
     kind: str  # dictionary, name (pinyin), number
+    proper: bool = False  # a capitalised name past the question's first word ("Changchun")
 
 
 @dataclass(frozen=True)
@@ -113,10 +118,11 @@ class Translation:
         (a long word is not worth more than a short one)."""
         if not self._weights and self.terms:
             for term in self.terms:
+                boost = PROPER_WEIGHT if term.proper else 1.0
                 for target, w in term.targets:
                     toks = set(tokenize(target))
                     for tok in toks:
-                        share = w / len(toks)
+                        share = boost * w / len(toks)
                         if share > self._weights.get(tok, 0.0):
                             self._weights[tok] = share
         return self._weights
@@ -222,7 +228,10 @@ class Translator:
                     targets = self._pinyin_targets("".join(span))
                     kind = "name"
                 if targets:
-                    terms.append(Term(phrase, tuple(targets), kind))
+                    proper = kind == "name" or (
+                        words[i][1] > 0 and all(w[:1].isupper() for w in span)
+                    )
+                    terms.append(Term(phrase, tuple(targets), kind, proper))
                     i += n
                     matched = True
                     break

@@ -13,7 +13,7 @@ from index.passages import make_passages
 from index.reader import read_article
 from index.settings import Settings
 from qa import crosslang
-from qa.crosslang import Translator
+from qa.crosslang import PROPER_WEIGHT, Translator
 from qa.dictionary import open_dictionary
 from tests.conftest import MONTH, SEED_FILES
 
@@ -144,6 +144,22 @@ def test_weights_search_the_other_side(translator: Translator) -> None:
     t = translator.translate("Who defended Siping street?", "en")
     hits = translator.lexical.search_weighted(t.weights, "zh", 3)
     assert hits and "四平街" in hits[0][0]
+
+
+def test_a_name_the_question_gives_weighs_more_than_common_words(
+    translator: Translator,
+) -> None:
+    """The names "Siping" and "Allied Army" are what the question is about; 长 ("long") and 握有
+    ("hold") are common words (over the month, such words had pushed the article of "Why did
+    the Communist forces give up Changchun without a fight?" out of the top five)."""
+    t = translator.translate("How long did the Democratic Allied Army hold Siping?", "en")
+    assert {term.source for term in t.terms if term.proper} == {"Allied Army", "Siping"}
+    assert t.weights["四平"] == PROPER_WEIGHT * t.weights["握有"] > t.weights["握有"]
+    # a name read in pinyin is a name wherever it stands; a first word is not known to be one
+    t = translator.translate("Huayuankou dike: who breached it?", "en")
+    assert [term.proper for term in t.terms if term.source == "Huayuankou"] == [True]
+    t = translator.translate("Siping was held by whom?", "en")
+    assert [term.proper for term in t.terms if term.source == "Siping"] == [False]
 
 
 def test_weighted_search_equals_bm25s_with_unit_weights(translator: Translator) -> None:
