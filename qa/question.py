@@ -247,7 +247,8 @@ def analyse(question: str, language: str) -> Analysis:
 # "Did it later…?", "后来…了吗？": whether something happened after the article. A newspaper
 # article of its day reports plans and beginnings; one that does not report the outcome (its
 # verb: 挖通, 抓到, "completed") cannot say whether it came, however close its names are.
-_ZH_LATER = re.compile(r"后来|最后|最终|终于|到底|究竟|结果")
+# 以后 / 之后 only with a yes/no ending, as every marker: "被判死刑以后执行了没有？"
+_ZH_LATER = re.compile(r"后来|最后|最终|终于|到底|究竟|结果|以后|之后")
 _ZH_ASKS_IF = re.compile(r"(?:吗|没有|与否)[？?。！!]*$")
 _EN_ASKS_IF = re.compile(r"^(?:did|was|were|has|had|have|is|are|does|do)\b", re.I)
 _EN_LATER = re.compile(

@@ -100,6 +100,7 @@ def test_the_office_a_question_asks_the_holder_of(
     [
         ("从蒲洲屯挖到大吕村的那条排水渠，后来挖通了吗？", "zh", "挖通"),
         ("逃到济南的陈德三后来被抓住了没有？", "zh", "抓住"),
+        ("安多莱斯哥被判死刑以后执行了没有？", "zh", "执行"),  # after the sentence, not "later"
         ("1972年挪威最后加入了欧盟吗？", "zh", "加入"),  # past its object
         ("修武县最后真的在麦收前把减租贯彻完了吗？", "zh", "贯彻完"),
         ("Did the Democratic Allied Army later win Siping back?", "en", "win"),
@@ -109,6 +110,7 @@ def test_the_office_a_question_asks_the_holder_of(
         ("最后一次冰河期于何时结束？", "zh", ""),
         ("他最后说了什么？", "zh", ""),
         ("锦州电炉厂试制成功了吗？", "zh", ""),
+        ("解放以后工厂有多少工人？", "zh", ""),
         ("When did Obama finally visit Kenya?", "en", ""),
         ("What was later discovered written by Luther?", "en", ""),
         ("Did the factory make vacuum furnaces in 1965?", "en", ""),
