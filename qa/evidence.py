@@ -28,6 +28,7 @@ Every feature is a number the calibrated decision (qa/decision.py) weighs:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import astuple, dataclass, fields
 
@@ -190,6 +191,32 @@ def units_in(
     return out
 
 
+# What a Chinese text plans, hopes or asks for is not what happened: "以便顺利完成春耕下种" (so as
+# to finish the sowing) does not report the sowing finished. Such markers void the rest of
+# their clause; a request voids the rest of its sentence ("我们希望贵署……统一分配，实较捷便").
+_PLANNED_CLAUSE = re.compile(
+    r"以便|为了|争取|准备|计划|打算|要求|号召|力争|保证|决定|预计|估计|可望|可于|即可|将要|必须|应当"
+)
+_PLANNED_SENTENCE = re.compile(r"希望|建议|请求|盼望")
+
+
+def reported(text: str) -> str:
+    """The parts of a Chinese ``text`` that report what happened: each clause cut at a word of
+    plan or purpose, each sentence at a request."""
+    out = []
+    for sentence in re.split(r"(?<=[。！？；!?;])", text):
+        m = _PLANNED_SENTENCE.search(sentence)
+        kept = sentence[: m.start()] if m else sentence
+        for clause in re.split(r"(?<=[，：,:])", kept):
+            m = _PLANNED_CLAUSE.search(clause)
+            out.append(clause[: m.start()] if m else clause)
+    return "".join(out)
+
+
+def _done(text: str, side: str) -> str:
+    return reported(text) if side == "zh" else text
+
+
 def focus_named(
     focus: Sequence[str], text: str, side: str, lang: str, translation: Translation | None
 ) -> float:
@@ -261,7 +288,7 @@ def gather(
     focus = focus_named(analysis.focus, p.text(side), side, lang, translation)
     office_missing = bool(analysis.office) and focus == 0.0
     outcome_missing = bool(analysis.later) and (
-        focus_named((analysis.later,), p.text(side), side, lang, translation) == 0.0
+        focus_named((analysis.later,), _done(p.text(side), side), side, lang, translation) == 0.0
     )
     untranslated = 0.0
     role = role_asked(question, lang)

@@ -120,6 +120,8 @@ def test_who_held_an_office_the_passage_never_names_is_not_answered(
     [
         ("从蒲洲屯挖到大吕村的那条排水渠，后来挖通了吗？", "没有找到后来的结果"),
         ("武陟、修武两县修沁河河堤的工程，最后赶在麦收前完工了吗？", "没有找到后来的结果"),
+        # the passage has 顺利完成 only as a purpose: "以便顺利完成春耕下种"
+        ("和顺马坊区今年的春耕下种最后顺利完成了没有？", "没有找到后来的结果"),
         ("Was the power station twenty times bigger than the Dnieper plant ever completed?",
          "does not say what happened later"),
     ],
@@ -138,6 +140,9 @@ def test_a_later_outcome_the_passage_reports_is_answered(assistant: Assistant) -
     """ "已于五月九日结束": the withdrawal (撤退, "withdraw" in the dictionary) is reported."""
     a = assistant.ask("Did the Soviet troops eventually withdraw from Iran?")
     assert a.answerable and "五月九日" in a.answer, a.answer
+    # 枪决 stands after "在群众控诉与要求下，": a demand voids its own clause, not the next
+    a = assistant.ask("辉北县勾结敌伪的汉奸曲子佩最后被枪决了吗？")
+    assert a.answerable and "执行枪决" in a.answer, a.answer
 
 
 def test_who_held_an_office_the_passage_names_is_answered(assistant: Assistant) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from qa.evidence import reported
 from qa.question import analyse, counts, holds, office_phrase, years_met
 
 
@@ -118,3 +119,18 @@ def test_the_office_a_question_asks_the_holder_of(
 )
 def test_a_question_about_a_later_outcome_and_its_verb(question: str, lang: str, verb: str) -> None:
     assert analyse(question, lang).later == verb
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("救济春荒，以便顺利完成春耕下种。", "救济春荒，"),  # a purpose
+        ("在群众控诉与要求下，由政府执行枪决。", "在群众控诉与由政府执行枪决。"),  # one clause
+        ("我们希望贵署运至水冶镇，再由我们统一分配，实较捷便。后已同意。", "我们后已同意。"),
+        ("估计可于今年年底落成。", ""),
+        ("该两渠于上月底，已全部竣工。", "该两渠于上月底，已全部竣工。"),
+    ],
+)
+def test_what_a_text_reports_as_done(text: str, kept: str) -> None:
+    """A later outcome counts as reported only where it is not planned, hoped or asked for."""
+    assert reported(text) == kept
