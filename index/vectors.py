@@ -29,6 +29,13 @@ LEGACY_COLLECTION = "passages"
 # Collection metadata key: the mark of the last indexing run that finished (index/build.py
 # compares it with the catalog's to skip checking every id).
 CLEAN_MARK = "clean_run"
+# How wide the HNSW search looks (Chroma's default is 100). Chroma replays the part of its log
+# past the last persisted point into the graph at each open, so the graph differs from one
+# process to the next; at 100 the 50 nearest of a month question differed between two
+# processes for 53 of 150 questions, and answers at the decision's threshold flipped. At 400
+# the lists are exact on the month and on 20k and 100k real-vector indexes
+# (bench/hnsw_ef.py), for ~0.9 ms more per search at 100k.
+EF_SEARCH = 400
 
 
 class StoreError(RuntimeError):
@@ -103,6 +110,15 @@ def warm(settings: Settings) -> None:
                     col.query(query_embeddings=got["embeddings"][:1], n_results=1, include=[])
 
 
+def _widen_search(col: Any) -> None:
+    """An index made before :data:`EF_SEARCH` gets it (a setting, no rebuild); an index
+    that cannot be written (a read-only copy) is searched as it is."""
+    hnsw = (col.configuration_json or {}).get("hnsw") or {}
+    if hnsw.get("ef_search", EF_SEARCH) < EF_SEARCH:
+        with contextlib.suppress(Exception):
+            col.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
+
+
 class VectorStore:
     def __init__(
         self, settings: Settings, model_id: str, dimension: int, *, reset_on_mismatch: bool = False
@@ -130,15 +146,18 @@ class VectorStore:
         self._max_batch = int(self._client.get_max_batch_size())
 
     def _open_collections(self) -> dict[str, Any]:
-        return {
+        cols = {
             side: self._client.get_or_create_collection(
                 name,
                 embedding_function=None,
-                configuration={"hnsw": {"space": "cosine"}},
+                configuration={"hnsw": {"space": "cosine", "ef_search": EF_SEARCH}},
                 metadata={"model_id": self.model_id, "dimension": self.dimension},
             )
             for side, name in COLLECTIONS.items()
         }
+        for col in cols.values():
+            _widen_search(col)
+        return cols
 
     def _migrate_legacy(self) -> None:
         """Copy an older single-collection index into the per-side collections (no

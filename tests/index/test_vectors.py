@@ -10,7 +10,7 @@ from chromadb.config import Settings as ChromaSettings
 from index.build import Indexer
 from index.settings import Settings
 from index.store import open_index
-from index.vectors import COLLECTIONS, LEGACY_COLLECTION
+from index.vectors import COLLECTIONS, EF_SEARCH, LEGACY_COLLECTION
 from tests.conftest import SEED_FILES
 from tests.fakes import HashEmbedder
 
@@ -52,3 +52,25 @@ def test_older_single_collection_index_is_copied_without_re_embedding(tmp_path: 
     # and nothing needs embedding again
     report = Indexer(settings, HashEmbedder()).run(list(SEED_FILES), progress=False)
     assert report.unchanged == 2 and report.updated == 0
+
+
+def test_an_index_searches_wide_enough_to_be_the_same_in_every_process(tmp_path: Path) -> None:
+    """New collections get EF_SEARCH; one made with Chroma's default (100) gets it on open."""
+    settings = Settings(data_dir=tmp_path / "data")
+    Indexer(settings, HashEmbedder()).run(list(SEED_FILES[:1]), progress=False)
+    client = chromadb.PersistentClient(
+        str(tmp_path / "data" / "chroma"), settings=ChromaSettings(anonymized_telemetry=False)
+    )
+
+    def widths() -> set[int]:
+        return {
+            client.get_collection(name).configuration_json["hnsw"]["ef_search"]
+            for name in COLLECTIONS.values()
+        }
+
+    assert widths() == {EF_SEARCH} and EF_SEARCH > 100
+    for name in COLLECTIONS.values():
+        client.get_collection(name).modify(configuration={"hnsw": {"ef_search": 100}})
+    assert widths() == {100}
+    open_index(settings, HashEmbedder())
+    assert widths() == {EF_SEARCH}

@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -220,3 +224,33 @@ def test_he_after_who_is_asked_about_the_person_the_answer_named(assistant: Assi
     resolved, answer = assistant.converse("他是哪里的资本家？", memory)
     assert resolved.searched == "贾林放是哪里的资本家？"
     assert answer.answerable and "察哈尔" in answer.answer, answer.answer
+
+
+# Run in a new process: the 50 nearest passages of 150 stored passage vectors.
+_NEAREST = """
+import json, sys, chromadb
+col = chromadb.PersistentClient(path=sys.argv[1]).get_collection("passages_zh")
+got = col.get(limit=150, include=["embeddings"])
+res = col.query(query_embeddings=got["embeddings"], n_results=50, include=[])
+print(json.dumps(res["ids"]))
+"""
+
+
+def test_every_process_finds_the_same_nearest_passages(month_data: Path) -> None:
+    """Chroma replays the unpersisted end of its log into the HNSW graph at each open, so
+    each process searches another graph; with Chroma's default search width (ef_search 100)
+    2-4 of these 150 lists differed in their first 40 between two processes, and answers at
+    the decision's threshold flipped. The index searches wider (index.vectors.EF_SEARCH)."""
+    lists = []
+    for seed in ("1", "2"):
+        out = subprocess.run(
+            [sys.executable, "-c", _NEAREST, str(month_data / "chroma")],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            timeout=300,
+        )
+        assert out.returncode == 0, out.stderr[-500:]
+        lists.append([ids[:40] for ids in json.loads(out.stdout)])
+    assert len(lists[0]) == 150
+    assert lists[0] == lists[1]
