@@ -13,6 +13,7 @@ is opened. Embedded (``PersistentClient`` under the data directory) by default, 
 from __future__ import annotations
 
 import contextlib
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,7 +116,10 @@ def _widen_search(col: Any) -> None:
     that cannot be written (a read-only copy) is searched as it is."""
     hnsw = (col.configuration_json or {}).get("hnsw") or {}
     if hnsw.get("ef_search", EF_SEARCH) < EF_SEARCH:
-        with contextlib.suppress(Exception):
+        # Chroma 1.5.9 warns "legacy embedding function config" after modifying a collection
+        # made without an embedding function (ours: we embed ourselves); nothing is wrong.
+        with contextlib.suppress(Exception), warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
             col.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import chromadb
@@ -64,13 +65,18 @@ def test_an_index_searches_wide_enough_to_be_the_same_in_every_process(tmp_path:
 
     def widths() -> set[int]:
         return {
-            client.get_collection(name).configuration_json["hnsw"]["ef_search"]
+            client.get_collection(name, embedding_function=None).configuration_json["hnsw"][
+                "ef_search"
+            ]
             for name in COLLECTIONS.values()
         }
 
     assert widths() == {EF_SEARCH} and EF_SEARCH > 100
-    for name in COLLECTIONS.values():
-        client.get_collection(name).modify(configuration={"hnsw": {"ef_search": 100}})
+    with warnings.catch_warnings():  # Chroma's "legacy embedding function config"
+        warnings.simplefilter("ignore", DeprecationWarning)
+        for name in COLLECTIONS.values():
+            col = client.get_collection(name, embedding_function=None)
+            col.modify(configuration={"hnsw": {"ef_search": 100}})
     assert widths() == {100}
     open_index(settings, HashEmbedder())
     assert widths() == {EF_SEARCH}
