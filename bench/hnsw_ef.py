@@ -7,7 +7,8 @@ vectors, built in one process, then reopened (as the assistant opens its index: 
 the part of its log past the last persisted point into the graph). For each ``ef_search``,
 the 50 nearest of Q queries are compared with the exact 50 (numpy): recall@50 and the share
 of queries whose list is exact, and the median search time. A list that is not exact can
-differ from one process to the next (docs/benchmarks.md, "Noticed, not fixed").
+differ from one process to the next (docs/benchmarks.md, eighth session: "The same question got
+another answer in another process").
 
 Vectors: with ``--data-dir``, the real passage vectors of that index (Chinese side), tiled with
 Gaussian noise up to N; without, random unit vectors (a worst case for HNSW).
@@ -99,8 +100,10 @@ def main() -> int:
     if args.data_dir:
         import chromadb
 
+        from index.vectors import COLLECTIONS
+
         col = chromadb.PersistentClient(path=str(args.data_dir / "chroma")).get_collection(
-            "passages_zh"
+            COLLECTIONS["zh"]
         )
         base = np.asarray(col.get(include=["embeddings"])["embeddings"], dtype=np.float32)
     print(f"{'passages':>9} {'ef':>5} {'search ms p50':>14} {'recall@50':>10} {'exact lists':>12}")

@@ -213,10 +213,6 @@ def reported(text: str) -> str:
     return "".join(out)
 
 
-def _done(text: str, side: str) -> str:
-    return reported(text) if side == "zh" else text
-
-
 def focus_named(
     focus: Sequence[str], text: str, side: str, lang: str, translation: Translation | None
 ) -> float:
@@ -288,7 +284,14 @@ def gather(
     focus = focus_named(analysis.focus, p.text(side), side, lang, translation)
     office_missing = bool(analysis.office) and focus == 0.0
     outcome_missing = bool(analysis.later) and (
-        focus_named((analysis.later,), _done(p.text(side), side), side, lang, translation) == 0.0
+        focus_named(
+            (analysis.later,),
+            reported(p.text(side)) if side == "zh" else p.text(side),
+            side,
+            lang,
+            translation,
+        )
+        == 0.0
     )
     untranslated = 0.0
     role = role_asked(question, lang)

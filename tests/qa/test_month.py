@@ -13,6 +13,7 @@ import pytest
 
 from index.embedder import Embedder
 from index.settings import Settings
+from index.vectors import COLLECTIONS
 from qa import retrieve
 from qa.answer import GLOSS_LABEL
 from qa.service import Assistant
@@ -229,7 +230,7 @@ def test_he_after_who_is_asked_about_the_person_the_answer_named(assistant: Assi
 # Run in a new process: the 50 nearest passages of 150 stored passage vectors.
 _NEAREST = """
 import json, sys, chromadb
-col = chromadb.PersistentClient(path=sys.argv[1]).get_collection("passages_zh")
+col = chromadb.PersistentClient(path=sys.argv[1]).get_collection(sys.argv[2])
 got = col.get(limit=150, include=["embeddings"])
 res = col.query(query_embeddings=got["embeddings"], n_results=50, include=[])
 print(json.dumps(res["ids"]))
@@ -244,7 +245,7 @@ def test_every_process_finds_the_same_nearest_passages(month_data: Path) -> None
     lists = []
     for seed in ("1", "2"):
         out = subprocess.run(
-            [sys.executable, "-c", _NEAREST, str(month_data / "chroma")],
+            [sys.executable, "-c", _NEAREST, str(month_data / "chroma"), COLLECTIONS["zh"]],
             capture_output=True,
             text=True,
             env={**os.environ, "PYTHONHASHSEED": seed},
