@@ -40,7 +40,7 @@ does not.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from qa.persons import SURNAMES
@@ -74,6 +74,7 @@ _EN_PRONOUN = re.compile(r"\b(it|its|they|them|their|he|him|his|she|her)\b", re.
 _POSSESSIVE = frozenset({"its", "their", "his", "her"})
 _PERSONS = frozenset({"he", "him", "his", "she", "her"})
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_HANS = re.compile(r"[\u4e00-\u9fff]+").fullmatch
 
 _ZH_PRONOUN = re.compile(
     r"(?:该|这个|那个|这家|那家|此)(?:[厂矿报社校军部会局]|工厂|报纸|公司|学校|部队|组织|机关|地方|城市)"
@@ -115,6 +116,22 @@ _ZH_WHEN = re.compile(r"原来|过去|以前|从前|现在|目前|当时|抗战�
 _EN_ELLIPSIS = re.compile(
     r"^(?:and|but|also|ok(?:ay)?|so)?[\s,]*(?:what|how)\s+about\s+(?P<x>.+?)\s*[?.!]*$"
     r"|^(?:and|but|also)[\s,]+(?P<y>.+?)\s*[?.!]*$",
+    re.IGNORECASE,
+)
+# "How many are there now?", "How many were there in 1965?": the same count at another time.
+_EN_AGAIN = re.compile(
+    r"^(?:and\s+)?how\s+(?:many|much)(?:\s+(?:are|were|is|was)\s+there)?\s+(?P<when>.+?)\s*[?.!]*$",
+    re.IGNORECASE,
+)
+# "when the army liberated the city": a time said by a clause, not a question ("when was it").
+_EN_WHEN_CLAUSE = re.compile(
+    r"(?:when|by\s+the\s+time)\s+(?!(?:was|were|is|are|did|does|do|will|would|had|has|have|"
+    r"can|could|should)\b)\S",
+    re.IGNORECASE,
+)
+_EN_LAST_CLAUSE = re.compile(
+    r"\b(?:when|by\s+the\s+time)\s+(?!(?:was|were|is|are|did|does|do|will|would|had|has|have|"
+    r"can|could|should)\b)[^?.!]*(?=[?.!]*$)",
     re.IGNORECASE,
 )
 _ZH_ELLIPSIS = re.compile(r"^(?:那么?|那个|还有|而|那在)?(?P<x>.{1,16}?)呢[？?。！!]*$")
@@ -174,7 +191,11 @@ def resolve(question: str, language: str, memory: Memory | None = None) -> Resol
         subject and old and (subject in old or old in subject)
     )
     articles = memory.articles if follows else ()
-    return Resolved(text, searched, Memory(subject, searched, language, articles), follows)
+    # The person a conversation is about stays in it while it follows ("How old is he?", then
+    # "Where did he study?"); the answer may name another (``remember`` in qa/service.py).
+    person = memory.person if follows else ""
+    memory = Memory(subject, searched, language, articles, person)
+    return Resolved(text, searched, memory, follows)
 
 
 def names(question: str, language: str) -> bool:
@@ -204,11 +225,13 @@ def replay(
     language_of: object,
     articles: tuple[str, ...] = (),
     quotes: tuple[str, str] = ("", ""),
+    person: str | None = None,
 ) -> Memory:
     """The memory after ``questions`` (the user turns of a chat history, oldest first);
     ``language_of`` tells each question's language (qa.answer.detect_language); ``articles``
     is the article in focus after the last of them (where the last answer came from) and
-    ``quotes`` its quoted sentences (English, Chinese), which may name the person it asked."""
+    ``quotes`` its quoted sentences (English, Chinese), which may name the person it asked;
+    ``person``, when given, is the person the conversation is about (as remembered)."""
     memory = Memory()
     for q in questions:
         if not q.strip():
@@ -216,7 +239,8 @@ def replay(
         memory = resolve(q, language_of(q), memory).memory  # type: ignore[operator]
     if not memory:
         return memory
-    person = person_given(memory.question, memory.language, *quotes)
+    if person is None:
+        person = person_given(memory.question, memory.language, *quotes)
     return replace(memory, articles=articles, person=person)
 
 
@@ -224,13 +248,21 @@ _EN_FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2}\b")
 _NAME_TAGS = ("nr", "nrfg", "nrt")
 
 
-def person_given(question: str, language: str, quote_en: str, quote_zh: str) -> str:
+def person_given(
+    question: str,
+    language: str,
+    quote_en: str,
+    quote_zh: str,
+    romanise: Callable[[str], str] | None = None,
+) -> str:
     """The person an answer's quotes name, when ``question`` (as searched) asked for one, and
     the question does not give: in Chinese the name nearest the question's own words, in a
     clause that holds them (贾林放 in "选出贾林放为董事长"); in English the first full name
-    ("Wang Jinxi"); "" otherwise. An English asker gets a name from the English quote only: a
-    Chinese name in an English question led its search astray (over the dialogue sets it
-    answered from wrong passages)."""
+    ("Wang Jinxi"); "" otherwise. An English asker never gets Chinese characters in a question
+    (a Chinese name in an English question led its search astray over the dialogue sets): over
+    an English quote the name it gives, over a Chinese-only quote the first person's name in
+    it, in pinyin by ``romanise`` ("Liu Yuchen"), which the dictionary search turns back into
+    the name."""
     if not _asks_person(question):
         return ""
     if language == "en":
@@ -240,7 +272,17 @@ def person_given(question: str, language: str, quote_en: str, quote_zh: str) -> 
                 w.lower() in _EN_QUESTION_WORDS for w in name.split()
             ):
                 return name
-        return ""
+        if quote_en.strip() or romanise is None:
+            return ""
+        chinese = _zh_person(question, quote_zh, anchored=False)
+        name = romanise(chinese) if chinese else ""
+        return "" if name in question else name
+    return _zh_person(question, quote_zh)
+
+
+def _zh_person(question: str, quote_zh: str, anchored: bool = True) -> str:
+    """The person ``quote_zh`` names: ``anchored``, the name nearest the question's own words
+    in a clause that holds them; else the first name it gives."""
     words = posseg(quote_zh)
     at = [0]
     for w, _ in words:
@@ -257,14 +299,15 @@ def person_given(question: str, language: str, quote_en: str, quote_zh: str) -> 
         after = "".join(w for w, _ in words[i + 1 : i + 3])
         if word in SURNAMES and i + 1 < len(words):  # 刘/zg 秀峰/n: a surname, its given name
             given, tag = words[i + 1]
-            if len(given) <= 2 and tag in ("nr", "nz", "n", "j", "ns", "x") and given.strip():
+            if len(given) <= 2 and tag in ("nr", "nz", "n", "j", "ns", "x") and _HANS(given):
                 word, flag = word + given, "nr"
                 after = "".join(w for w, _ in words[i + 2 : i + 4])
         if not (
             flag in _NAME_TAGS
             and 2 <= len(word) <= 4
             and word[0] in SURNAMES  # not 冀鲁豫, which jieba tags as a name
-            and after[:1] not in _PLACE_ENDS  # not 彭城镇
+            and after[:1] not in _PLACE_ENDS  # not 彭城 / 镇
+            and (anchored or word[-1] not in _PLACE_ENDS)  # not 彭城镇, unless the clause says
             and word not in question
         ):
             continue
@@ -282,7 +325,7 @@ def person_given(question: str, language: str, quote_en: str, quote_zh: str) -> 
             (j for j in (quote_zh.find(c, here) for c in _CLAUSE_ENDS) if j >= 0),
             default=len(quote_zh),
         )
-        near = [abs(a - here) for a in anchors if lo <= a < hi]
+        near = [abs(a - here) for a in anchors if lo <= a < hi] if anchored else [0]
         if near:
             found.append((min(near), here, word))
     # a name in a clause with the question's own words ("选出议长刘秀峰" for "选谁当了议长？"),
@@ -325,10 +368,17 @@ Rewrite = tuple[str, str]  # (what is searched, the thing in focus after it)
 
 def _rewrite_en(text: str, memory: Memory) -> Rewrite | None:
     subject = memory.subject
+    again = _EN_AGAIN.match(text)
+    if again and re.match(r"how\s+(?:many|much)\b", memory.question, re.IGNORECASE):
+        when = again.group("when")
+        if _EN_YEAR.fullmatch(when) or _EN_WHEN.fullmatch(when):
+            # "How many are there now?": the last question's count, at another time
+            return _with_time_en(memory.question, when), subject
     m = _EN_ELLIPSIS.match(text)
     if m:
         x = (m.group("x") or m.group("y") or "").strip(" ?.!")
-        if _EN_YEAR.fullmatch(x) or _EN_WHEN.fullmatch(x):
+        if _EN_YEAR.fullmatch(x) or _EN_WHEN.fullmatch(x) or _EN_WHEN_CLAUSE.match(x):
+            # "And in 1966?", "And when the Eighth Route Army liberated the city?"
             return _with_time_en(memory.question, x), subject
         prep = re.match(r"(with|without|for|from|to|on|under|at|in|by|after|before)\s", x, re.I)
         if prep and _short_phrase(x):
@@ -396,13 +446,20 @@ def _with_time_en(question: str, when: str) -> str:
         when = _relative_year(when, int(year))
     if not re.match(
         r"(?:in|during|by|on|of|at|to|the|a|one|two|three|\d|later|earlier|"
-        r"afterwards|now|today|before|after|this|last|next)\b",
+        r"afterwards|now|today|before|after|this|last|next|when|by the time)\b",
         when,
         re.IGNORECASE,
     ):
         when = f"in {when}"
     if asked:
         return question[: asked.start()] + when + question[asked.end() :]
+    # "before the war" -> "when the army liberated the city" -> "now"
+    said = _EN_WHEN.search(question) or _EN_LAST_CLAUSE.search(question)
+    if said:
+        start = said.start()
+        before = re.search(r"\b(?:in|at|by|during)\s+$", question[:start])
+        start = before.start() if before and not when.lower().startswith(("in ", "at ")) else start
+        return question[:start] + when + question[said.end() :]
     return re.sub(r"\s*([?.!]*)$", lambda m: f" {when}{m.group(1) or '?'}", question, count=1)
 
 

@@ -86,7 +86,7 @@ def ask_dialogues(
         for i, turn in enumerate(d.turns):
             resolved, considered = assistant.consider_turn(turn.question, memory)
             composed, answer = answered_as(assistant, considered)
-            memory = remember(resolved, answer).memory
+            memory = remember(resolved, answer, assistant.romanise).memory
             r = record(turn, answer, considered.evidence, composed)
             r.tags = {"id": d.id, "searched": resolved.searched}
             out["first turns" if i == 0 else "follow-ups"].append(r)

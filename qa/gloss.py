@@ -123,6 +123,22 @@ def _name(entry: Entry) -> str:
     return _pinyin_name(entry.pinyin)
 
 
+def person_name(name: str, dictionary: Dictionary) -> str:
+    """A Chinese person's name in pinyin, as the gloss writes names: 刘雨辰 -> "Liu Yuchen"
+    (the surname's reading as a surname, 贾 Jia not gu; the given name's common readings; ""
+    when a character has none)."""
+    syllables = []
+    for i, ch in enumerate(name):
+        entries = dictionary.lookup(ch)
+        if not entries:
+            return ""
+        surname = [e for e in entries if i == 0 and e.proper and "surname" in " ".join(e.senses)]
+        syllables.append(toneless((surname[0].pinyin if surname else _reading(entries)).split()[0]))
+    if not syllables:
+        return ""
+    return f"{syllables[0].title()} {''.join(syllables[1:]).title()}".strip()
+
+
 def _pinyin_name(pinyin: str) -> str:
     syllables = [toneless(s) for s in pinyin.split()]
     if len(syllables) == 3:  # a person's name: surname, then the given name

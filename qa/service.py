@@ -37,7 +37,7 @@ from qa.crosslang import Translation, Translator
 from qa.dialogue import Memory, Resolved, person_given, resolve
 from qa.dictionary import Dictionary, open_dictionary
 from qa.evidence import Evidence, constraints_met, gather
-from qa.gloss import gloss
+from qa.gloss import gloss, person_name
 from qa.glossary import Glossary
 from qa.question import Analysis, analyse
 from qa.retrieve import PSEUDO_TERMS, Filters, Retriever, Scored
@@ -89,13 +89,23 @@ def focus_of(answer: Answer) -> tuple[str, ...]:
     return (shown[0].article_id,) if shown else ()
 
 
-def remember(resolved: Resolved, answer: Answer) -> Resolved:
+def remember(
+    resolved: Resolved, answer: Answer, romanise: Callable[[str], str] | None = None
+) -> Resolved:
     """The turn with the conversation's memory after ``answer``: its article in focus is the
-    one of the answer's first source; the person it named, when the turn asked for one."""
+    one of the answer's first source; the person it named, when the turn asked for one (for an
+    English asker over a Chinese quote, in pinyin by ``romanise``). A follow-up the archive
+    did not answer settles nothing: the conversation stays on its article (its first source
+    may be another article altogether) and on its person."""
     memory = resolved.memory
-    quotes = quoted(answer)
-    person = person_given(memory.question, memory.language, *quotes) if answer.answerable else ""
-    return replace(resolved, memory=replace(memory, articles=focus_of(answer), person=person))
+    given = ""
+    if answer.answerable:
+        given = person_given(memory.question, memory.language, *quoted(answer), romanise)
+    articles = focus_of(answer)
+    if resolved.follows and memory.articles and not answer.answerable:
+        articles = memory.articles
+    person = given or memory.person
+    return replace(resolved, memory=replace(memory, articles=articles, person=person))
 
 
 def quoted(answer: Answer) -> tuple[str, str]:
@@ -313,7 +323,7 @@ class Assistant:
             query_vector=query_vector,
         )
         answer = self.answer(considered)
-        return remember(resolved, answer), answer
+        return remember(resolved, answer, self.romanise), answer
 
     def consider_turn(
         self,
@@ -421,6 +431,11 @@ class Assistant:
         if meaning:
             words = meaning_scorer(words, meaning, lang, SENTENCE_MEANING, SENTENCE_MEANING_CROSS)
         return typed_scorer(words, analysis, TYPE_PENALTY, lang)
+
+    def romanise(self, name: str) -> str:
+        """A Chinese person's name in pinyin ("Liu Yuchen"): what an English follow-up says
+        for "he" (the dictionary search turns it back into the name)."""
+        return "" if self.dictionary is None else person_name(name, self.dictionary)
 
     def glosser(self, question: str) -> Callable[[str], str] | None:
         dictionary = self.dictionary

@@ -141,8 +141,9 @@ SEARCHING = {"en": "Searching: ", "zh": "检索："}
 
 def memory_of(history: list[dict[str, Any]], log: list[dict[str, Any]] | None = None) -> Memory:
     """The conversation's memory, rebuilt from the user turns since the last "New topic"; the
-    article in focus (and the person it named) is that of the last answer in ``log`` when it
-    answered the last of them."""
+    article in focus and the person it is about are those remembered after the last answer in
+    ``log`` when it answered the last of them (a log from before they were kept: its first
+    source and the person its quotes name)."""
     questions: list[str] = []
     for message in history or []:
         text = message_text(message)
@@ -153,6 +154,9 @@ def memory_of(history: list[dict[str, Any]], log: list[dict[str, Any]] | None = 
     last = (log or [{}])[-1]
     articles: tuple[str, ...] = ()
     quotes = ("", "")
+    if questions and last.get("asked") == questions[-1] and "focus" in last:
+        focus = tuple(str(a) for a in last.get("focus") or ())
+        return replay(questions, detect_language, focus, person=str(last.get("person") or ""))
     if questions and last.get("asked") == questions[-1]:
         shown = last.get("citations") or last.get("related") or []
         articles = (str(shown[0]["article_id"]),) if shown else ()
@@ -268,7 +272,15 @@ def build_app(assistant: Assistant, auth: tuple[str, str] | None = None) -> Any:
             ]
             return history, panel, question, log, "", "", groups
         searched = resolved.searched if resolved.rewritten else ""
-        log.append({**answer.to_dict(), "asked": resolved.asked})
+        remembered = resolved.memory
+        log.append(
+            {
+                **answer.to_dict(),
+                "asked": resolved.asked,
+                "focus": list(remembered.articles),
+                "person": remembered.person,
+            }
+        )
         turn = len(log)
         history += [
             said("user", resolved.asked),

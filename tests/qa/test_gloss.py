@@ -6,7 +6,7 @@ import pytest
 
 from index.settings import Settings
 from qa.dictionary import Dictionary, open_dictionary
-from qa.gloss import gloss, words
+from qa.gloss import gloss, person_name, words
 
 
 @pytest.fixture(scope="module")
@@ -47,3 +47,13 @@ def test_a_gloss_is_a_word_not_a_definition(d: Dictionary) -> None:
     line = gloss("新辘轳的好处：新辘轳挂两个水斗，下去的空斗起下坠作用。", d)
     assert "benefit" in line and "dry-measure" not in line
     assert max(len(w.split("-")) for w in line.split()) <= 4, line
+
+
+def test_a_person_name_in_pinyin_reads_the_surname_as_a_surname(d: Dictionary) -> None:
+    """What an English follow-up says for "he" (qa/dialogue.py): 贾 as the surname Jia, not
+    gu (merchant), 单 as Shan; 吕 with ü written v, as the dictionary search spells it."""
+    assert person_name("刘雨辰", d) == "Liu Yuchen"
+    assert person_name("贾林放", d) == "Jia Linfang"
+    assert person_name("单雄", d) == "Shan Xiong"
+    assert person_name("吕正操", d) == "Lv Zhengcao"
+    assert person_name("刘、", d) == ""

@@ -534,5 +534,10 @@ def test_the_chat_memory_is_rebuilt_from_the_history_and_a_new_topic_empties_it(
     log = [{"asked": who, "answerable": True, "citations": cited, "related": []}]
     assert memory_of([said("user", who)], log).person == "贾林放"
     assert not memory_of([said("user", who)], [{**log[0], "answerable": False}]).person
+    # the memory the assistant kept after the last answer, when the log holds it: a follow-up
+    # it did not answer stays on the conversation's article and person
+    kept = [{**log[0], "answerable": False, "focus": ["a1"], "person": "Liu Yuchen"}]
+    memory = memory_of([said("user", who)], kept)
+    assert memory.articles == ("a1",) and memory.person == "Liu Yuchen"
     text = answer_text(Answer("q", "zh", True, "答 [1]", []), searched="锦州电炉厂还生产了什么？")
     assert text.startswith("检索：锦州电炉厂还生产了什么？")
