@@ -60,6 +60,12 @@ MAX_NAME_CANDIDATES = 3
 # A name the question gives ("Changchun", "Yellow River") weighs this much more in the
 # translated search than a common word's terms (力量 for "forces", 未经 for "without").
 PROPER_WEIGHT = float(os.environ.get("ARCHIVE_QA_PROPER_WEIGHT", "2.0"))
+# English questions whose words ask for a measure the dictionary cannot read from them: "how
+# old" asks an age (岁, 现年), not 旧 ("old" as in "old things").
+QUESTION_PHRASES = {"how old": ("岁", "现年", "年龄", "年纪")}
+_QUESTION_PHRASE = re.compile(
+    r"\b(" + "|".join(re.escape(k) for k in QUESTION_PHRASES) + r")\b", re.IGNORECASE
+)
 # Capitalised words of newspaper names ("the Jining Daily" -> 济宁 日报).
 TITLE_WORDS = {"Daily": "日报", "Weekly": "周报", "Gazette": "报"}
 # Chinese measures as English texts write them in pinyin ("a jin of flour", "30 mu of land").
@@ -200,8 +206,15 @@ class Translator:
                 forms.append(digits(num.value).replace(",", ""))
                 written = tuple((f, 1.0) for f in dict.fromkeys(forms))
                 terms.append(Term(num.text, written, "number"))
+        asked = [(m.group(1), m.start(), m.end()) for m in _QUESTION_PHRASE.finditer(question)]
+        for phrase, _, _ in asked:
+            found = [w for w in QUESTION_PHRASES[phrase.lower()] if self._present_zh(w)]
+            if found:
+                terms.append(Term(phrase, tuple((w, 1.0) for w in found), "dictionary"))
         words = [
-            (m.group(0), m.start()) for m in _EN_TOKEN.finditer(question) if m.group(0)[0].isalpha()
+            (m.group(0), m.start())
+            for m in _EN_TOKEN.finditer(question)
+            if m.group(0)[0].isalpha() and not any(a <= m.start() < b for _, a, b in asked)
         ]
         untranslated: list[str] = []
         i = 0

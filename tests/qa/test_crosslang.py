@@ -195,3 +195,14 @@ def test_inflected_british_and_bare_names_find_their_words(inflected: Translator
     assert "建筑" in found["built"] and "长江" in found["Yangtze"]
     assert "复员" in _targets(inflected, "What did demobilised soldiers do?")["demobilised"]
     assert "刘玉山" in _targets(inflected, "Why did Liu Yushan want a loan?")["Liu Yushan"]
+
+
+def test_how_old_asks_an_age_not_old_things() -> None:
+    """Test dialogue en-12: "How old is he?" -> "How old is Liu Yuchen?" is answered by
+    "刘雨辰氏现年六十二岁"; "old" alone is 旧 (old things), which that sentence does not say."""
+    article = MONTH / "1946-05-28_著名陶磁专家刘雨辰_主持改良彭城磁业_边府决定在该处设立磁厂.md"
+    translator = _translator([article])
+    found = _targets(translator, "How old is Liu Yuchen?")
+    assert "现年" in found["How old"] and "刘雨辰" in found["Liu Yuchen"]
+    assert not any("旧" in targets for targets in found.values())
+    assert "old" not in found
