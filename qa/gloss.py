@@ -204,7 +204,13 @@ def words(text: str, dictionary: Dictionary, hints: Iterable[str] = ()) -> list[
     """
     keys = frozenset(k for h in hints for k in english_key(h).split())
     out: list[Word] = []
-    for piece in _segment(text):
+    pieces: list[str] = []
+    for piece in _segment(text):  # jieba cuts long numerals: 一千二百 / 七十户 is one number
+        if pieces and ZH_NUMBER.fullmatch(pieces[-1]) and ZH_NUMBER.match(piece):
+            pieces[-1] += piece
+        else:
+            pieces.append(piece)
+    for piece in pieces:
         if not _CJK.search(piece):
             punct = "".join(_PUNCT.get(ch, ch) for ch in piece)
             out.append(Word(piece, gloss=punct, kind="punct" if not piece.isalnum() else "other"))
@@ -267,15 +273,21 @@ def _unknown(piece: str, dictionary: Dictionary, keys: frozenset[str]) -> list[W
     a surname and do not split into a known word plus a character; a place when a known
     place ending follows a name; else the dictionary words it is made of."""
     pinyin = _pinyin_of(piece, dictionary)
+    if 2 <= len(piece) <= 4 and piece[-1] == "氏" and piece[0] in _surnames(dictionary):
+        # 氏 after a name is an honorific ("刘雨辰氏", "刘氏"): the name, in pinyin
+        name = person_name(piece[:-1], dictionary)
+        if name:
+            return [Word(piece, pinyin, (), "", name, "name")]
     readings = " ".join(
         _reading(dictionary.lookup(ch)) if dictionary.lookup(ch) else ch for ch in piece
     )
     parts = _split(piece, dictionary)
-    value = zh_to_int(piece[0])
-    if value is not None and len(parts) > 1:  # 三种: "3 kinds"
-        rest = words(piece[1:], dictionary, keys)
-        head = _number(piece[0]) or str(value)
-        return [Word(piece[0], _pinyin_of(piece[0], dictionary), (), "", head, "number"), *rest]
+    numeral = re.match(rf"(?:{ZH_NUMBER.pattern})(?:余|多)?", piece)
+    count = numeral.group(0) if numeral else ""
+    head = _number(count) if count and len(count) < len(piece) else None
+    if head is not None:  # 三种: "3 kinds"; 六十二岁: "62 years-old"; 二百余家: "200+ …"
+        rest = words(piece[len(count) :], dictionary, keys)
+        return [Word(count, _pinyin_of(count, dictionary), (), "", head, "number"), *rest]
     if (
         2 <= len(piece) <= 3
         and piece[0] in _surnames(dictionary)

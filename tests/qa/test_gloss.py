@@ -57,3 +57,15 @@ def test_a_person_name_in_pinyin_reads_the_surname_as_a_surname(d: Dictionary) -
     assert person_name("单雄", d) == "Shan Xiong"
     assert person_name("吕正操", d) == "Lv Zhengcao"
     assert person_name("刘、", d) == ""
+
+
+def test_numbers_jieba_cuts_and_names_with_an_honorific(d: Dictionary) -> None:
+    """Seen in the web chat (test dialogue en-12): 六十二岁 glossed "6 10 2 years-old",
+    二百余家 "2 100 Yujia", 刘雨辰氏 "type-of-battle-ax rain 5th-earthly-branch … clan-name"."""
+    line = gloss("按：刘雨辰氏现年六十二岁，原有磁窑二百余家。", d)
+    assert "Liu Yuchen" in line and "62 years-old" in line and "200+" in line
+    assert "battle-ax" not in line and "clan-name" not in line
+    assert "Liu " in gloss("刘氏在职二十余年", d)
+    assert "1270 household" in gloss("共有一千二百七十户", d)  # jieba: 一千二百 / 七十户
+    assert "2627" in gloss("两千六百二十七名儿童", d)
+    assert gloss("十一月", d) == "November"
