@@ -39,6 +39,25 @@ _FUNCTION = {
     "则": "then", "即": "namely", "但": "but", "乃": "is", "向": "toward", "从": "from",
     "到": "to", "由": "by", "给": "to", "自": "from", "至": "to", "各": "each", "该": "this",
 }  # fmt: skip
+# Common words whose first dictionary sense is not the one the newspapers of the 1940s use
+# (电 "lightning" for a dispatch, 后 "empress" for after, 美 "beautiful" for the US, 豫
+# "happy" for Henan): the press's sense, unless a sense fits the asker's own words. Read off
+# the most frequent words of the May 1946 month with their glosses (the hover card still
+# shows every sense).
+_PRESS = {
+    "后": "after", "说": "say", "日": "day", "月": "month", "时": "time", "里": "in",
+    "美": "US", "英": "British", "德": "German", "种": "kind", "电": "dispatch", "版": "page",
+    "讯": "report", "现": "now", "豫": "Henan", "鲁": "Shandong", "冀": "Hebei", "晋": "Shanxi",
+    "更": "more", "太": "too", "总": "total", "个": "", "第": "No.", "人": "person",
+    "共": "total", "伪": "puppet", "城": "city", "部": "unit", "称": "say", "正": "just",
+    "当": "when", "作": "do", "处": "place", "应": "should", "占": "occupy", "次": "time(s)",
+    "驻": "stationed", "省": "province", "本": "this", "项": "item", "复": "again",
+    "镇": "town", "经": "through", "除": "except", "仅": "only", "几": "several",
+    "府": "government", "便": "then", "遭": "suffer", "团": "group", "运": "transport",
+    "打": "hit", "看": "see", "方": "side", "系": "is", "报": "newspaper", "亩": "mu",
+    "市": "city", "地区": "region", "特务": "secret agent", "先生": "Mr.", "产": "produce",
+    "进行": "carry out",
+}  # fmt: skip
 _MONTHS = "January February March April May June July August September October November December"
 _DATE = re.compile(
     rf"({ZH_NUMBER.pattern}|\d+)年|({ZH_NUMBER.pattern}|\d+)月|({ZH_NUMBER.pattern}|\d+)[日号]"
@@ -159,9 +178,10 @@ def _brief(senses: Sequence[str]) -> str:
     return next((s for s in shorts[:_GLOSS_LOOK] if 0 < len(s.split()) <= _GLOSS_WORDS), shorts[0])
 
 
-def _fitting(entries: Sequence[Entry], hints: frozenset[str]) -> str:
-    """The first short sense that uses one of the asker's words, else the first short usable
-    sense of the common (not proper-noun) entries (:func:`_brief`)."""
+def _fitting(entries: Sequence[Entry], hints: frozenset[str], press: str | None = None) -> str:
+    """The first short sense that uses one of the asker's words, else ``press`` (the sense the
+    newspapers use, :data:`_PRESS`), else the first short usable sense of the common (not
+    proper-noun) entries (:func:`_brief`)."""
     common = [e for e in entries if not e.proper and _usable(e)] or list(entries)
     senses = [s for e in common for s in _usable(e)] or [s for e in common for s in e.senses]
     if not senses:
@@ -172,7 +192,7 @@ def _fitting(entries: Sequence[Entry], hints: frozenset[str]) -> str:
             fits = any(k in hints for k in english_key(text).split())
             if fits and len(text.split()) <= _GLOSS_WORDS + 2:
                 return text
-    return _brief(senses)
+    return _brief(senses) if press is None else press
 
 
 def _number(word: str) -> str | None:
@@ -228,7 +248,8 @@ def words(text: str, dictionary: Dictionary, hints: Iterable[str] = ()) -> list[
             proper = [e for e in entries if e.proper] or list(entries)
             out.append(Word(piece, pinyin, senses, hsk, _name(proper[0]), "name"))
         elif entries:
-            out.append(Word(piece, pinyin, senses, hsk, _fitting(entries, keys), "word"))
+            gloss = _fitting(entries, keys, _PRESS.get(piece))
+            out.append(Word(piece, pinyin, senses, hsk, gloss, "word"))
         else:
             out.extend(_unknown(piece, dictionary, keys))
     return out
@@ -307,7 +328,7 @@ def _unknown(piece: str, dictionary: Dictionary, keys: frozenset[str]) -> list[W
         elif entries and all(e.proper or not _usable(e) for e in entries):
             g = _name(entries[0])
         else:
-            g = _fitting(entries, keys) if entries else _pinyin_name(readings)
+            g = _fitting(entries, keys, _PRESS.get(part)) if entries else _pinyin_name(readings)
         out.append(Word(part, _pinyin_of(part, dictionary), senses, dictionary.hsk(part), g))
     return out
 

@@ -69,3 +69,15 @@ def test_numbers_jieba_cuts_and_names_with_an_honorific(d: Dictionary) -> None:
     assert "1270 household" in gloss("共有一千二百七十户", d)  # jieba: 一千二百 / 七十户
     assert "2627" in gloss("两千六百二十七名儿童", d)
     assert gloss("十一月", d) == "November"
+
+
+def test_common_words_read_as_the_press_of_the_time_uses_them(d: Dictionary) -> None:
+    """The dictionary's first sense of 电 is "lightning", of 美 "beautiful", of 豫 "happy", of
+    后 "empress": a dispatch from Yan'an, the US, Henan and "after" are what the month means;
+    a sense that fits the asker's words still wins (the hover card keeps every sense)."""
+    line = gloss("【新华社延安十五日电】美国政府援助蒋介石进行内战。", d)
+    assert "dispatch" in line and "lightning" not in line
+    line = gloss("其产品行销冀、豫、鲁、晋各省，会后说", d)
+    assert "Hebei, Henan, Shandong, Shanxi" in line and "province" in line
+    assert "happy" not in line and "empress" not in line and "say" in line
+    assert "lightning" in gloss("电", d, hints=["lightning"])
