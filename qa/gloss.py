@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from qa.crosslang import QUESTION_WORDS
 from qa.dictionary import Dictionary, Entry, english_key, tone_marks, toneless
 from qa.numbers import ZH_NUMBER, digits, zh_to_int
 
@@ -222,7 +223,8 @@ def words(text: str, dictionary: Dictionary, hints: Iterable[str] = ()) -> list[
 
     ``hints``: the asker's English words; a sense that uses one of them is the fitting one.
     """
-    keys = frozenset(k for h in hints for k in english_key(h).split())
+    asked = [h for h in hints if h.lower().strip("?.,!;:'\"") not in QUESTION_WORDS]
+    keys = frozenset(k for h in asked for k in english_key(h).split())  # not "at" (at ease)
     out: list[Word] = []
     pieces: list[str] = []
     for piece in _segment(text):  # jieba cuts long numerals: 一千二百 / 七十户 is one number

@@ -81,3 +81,6 @@ def test_common_words_read_as_the_press_of_the_time_uses_them(d: Dictionary) -> 
     assert "Hebei, Henan, Shandong, Shanxi" in line and "province" in line
     assert "happy" not in line and "empress" not in line and "say" in line
     assert "lightning" in gloss("电", d, hints=["lightning"])
+    # the asker's question words are no hints: "at" is not 豫 "at one's ease"
+    asked = "Who is in charge of the porcelain industry at Pengcheng?".split()
+    assert "Henan" in gloss("行销冀、豫、鲁", d, hints=asked)
