@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from index.lexical import LexicalIndex, tokenize
 from qa.dictionary import NAME_SUFFIXES, Dictionary, english_key, lemma_keys, name_key
-from qa.numbers import chinese_numbers, digits, english_numbers, zh_forms
+from qa.numbers import chinese_numbers, digits, english_numbers, int_to_zh, zh_forms
 
 # Words that ask rather than name: never translated.
 _EN_SKIP = frozenset(
@@ -65,6 +65,19 @@ PROPER_WEIGHT = float(os.environ.get("ARCHIVE_QA_PROPER_WEIGHT", "2.0"))
 QUESTION_PHRASES = {"how old": ("岁", "现年", "年龄", "年纪")}
 _QUESTION_PHRASE = re.compile(
     r"\b(" + "|".join(re.escape(k) for k in QUESTION_PHRASES) + r")\b", re.IGNORECASE
+)
+_MONTHS = {
+    name.lower(): i + 1
+    for i, name in enumerate(
+        "January February March April May June July August September October November "
+        "December".split()
+    )
+}
+_MONTH_NAMES = frozenset(m.title() for m in _MONTHS)
+_MONTH_NAME = "|".join(m.title() for m in _MONTHS)
+_EN_DATE = re.compile(
+    rf"\b(?:(?P<m1>{_MONTH_NAME})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH_NAME})\b)"
 )
 # Capitalised words of newspaper names ("the Jining Daily" -> 济宁 日报).
 TITLE_WORDS = {"Daily": "日报", "Weekly": "周报", "Gazette": "报"}
@@ -198,9 +211,31 @@ class Translator:
         """How much the index's own use of a word speaks for it as the translation."""
         return ((df + 1) / (self.lexical.passages_count(side) + 1)) ** FREQUENCY_PRIOR
 
-    def _to_chinese(self, question: str) -> Translation:
+    def _dates(self, question: str) -> tuple[list[Term], list[tuple[int, int]]]:
+        """Dates the question gives ("May 20", "20 May") as the paper writes them (五月廿日,
+        五月二十日, 廿日), and their spans: neither the month ("May", which is also 可以) nor
+        the day is translated apart."""
         terms: list[Term] = []
+        spans: list[tuple[int, int]] = []
+        for m in _EN_DATE.finditer(question):
+            month = _MONTHS[(m.group("m1") or m.group("m2")).lower()]
+            day = int(m.group("d1") or m.group("d2"))
+            if not 1 <= day <= 31:
+                continue
+            days = [f"{f}日" for f in zh_forms(day)] + [f"{day}日"]
+            months = [f"{int_to_zh(month)}月", f"{month}月"]
+            forms = [f"{m}{d}" for m in months for d in days] + days
+            found = [f for f in forms if self._present_zh(f)]
+            if found:
+                terms.append(Term(m.group(0), tuple((f, 1.0) for f in found), "number"))
+                spans.append((m.start(), m.end()))
+        return terms, spans
+
+    def _to_chinese(self, question: str) -> Translation:
+        terms, dated = self._dates(question)
         for num in english_numbers(question):
+            if any(a <= num.start < b for a, b in dated):
+                continue
             if num.value == int(num.value) and num.value < 10**12:
                 forms = [f for f in zh_forms(int(num.value)) if self._present_zh(f)]
                 forms.append(digits(num.value).replace(",", ""))
@@ -214,7 +249,9 @@ class Translator:
         words = [
             (m.group(0), m.start())
             for m in _EN_TOKEN.finditer(question)
-            if m.group(0)[0].isalpha() and not any(a <= m.start() < b for _, a, b in asked)
+            if m.group(0)[0].isalpha()
+            and not any(a <= m.start() < b for _, a, b in asked)
+            and not any(a <= m.start() < b for a, b in dated)
         ]
         untranslated: list[str] = []
         i = 0
@@ -230,8 +267,12 @@ class Translator:
                 if head_skipped or span[-1].lower() in _EN_SKIP:
                     continue
                 phrase = " ".join(span)
-                targets = self._zh_targets(phrase)
                 kind = "dictionary"
+                if n == 1 and words[i][1] > 0 and phrase in _MONTH_NAMES:
+                    # "in May 1946": the month, not 可以 (may); "March", not 行军
+                    targets = [(f"{int_to_zh(_MONTHS[phrase.lower()])}月", 1.0)]
+                else:
+                    targets = self._zh_targets(phrase)
                 if not targets and n == 1 and "-" in span[0]:
                     targets = self._region_targets(span[0])
                     kind = "name"

@@ -206,3 +206,15 @@ def test_how_old_asks_an_age_not_old_things() -> None:
     assert "现年" in found["How old"] and "刘雨辰" in found["Liu Yuchen"]
     assert not any("旧" in targets for targets in found.values())
     assert "old" not in found
+
+
+def test_a_date_is_searched_as_the_paper_writes_it(translator: Translator) -> None:
+    """"May 9" is 五月九日 (as 新闻界的祝贺 writes it), not "May" (可以, may) and a count 9;
+    "9 May" too. "May" without a day is still the month."""
+    for question in ("Who sent greetings on May 9?", "Who sent greetings on 9 May 1946?"):
+        found = _targets(translator, question)
+        date = next(k for k in found if "9" in k and "May" in k)
+        assert "五月九日" in found[date], found
+        assert "May" not in found and "9" not in found
+        assert not any("可以" in targets for targets in found.values())
+    assert _targets(translator, "What happened in May 1946?")["May"] == {"五月"}
