@@ -209,7 +209,7 @@ def test_how_old_asks_an_age_not_old_things() -> None:
 
 
 def test_a_date_is_searched_as_the_paper_writes_it(translator: Translator) -> None:
-    """"May 9" is 五月九日 (as 新闻界的祝贺 writes it), not "May" (可以, may) and a count 9;
+    """ "May 9" is 五月九日 (as 新闻界的祝贺 writes it), not "May" (可以, may) and a count 9;
     "9 May" too. "May" without a day is still the month."""
     for question in ("Who sent greetings on May 9?", "Who sent greetings on 9 May 1946?"):
         found = _targets(translator, question)
