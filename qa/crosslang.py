@@ -26,7 +26,14 @@ from dataclasses import dataclass, field
 
 from index.lexical import LexicalIndex, tokenize
 from qa.dictionary import NAME_SUFFIXES, Dictionary, english_key, lemma_keys, name_key
-from qa.numbers import chinese_numbers, digits, english_numbers, int_to_zh, zh_forms
+from qa.numbers import (
+    EN_MONTHS,
+    chinese_numbers,
+    digits,
+    english_numbers,
+    int_to_zh,
+    zh_forms,
+)
 
 # Words that ask rather than name: never translated.
 _EN_SKIP = frozenset(
@@ -66,15 +73,8 @@ QUESTION_PHRASES = {"how old": ("岁", "现年", "年龄", "年纪")}
 _QUESTION_PHRASE = re.compile(
     r"\b(" + "|".join(re.escape(k) for k in QUESTION_PHRASES) + r")\b", re.IGNORECASE
 )
-_MONTHS = {
-    name.lower(): i + 1
-    for i, name in enumerate(
-        "January February March April May June July August September October November "
-        "December".split()
-    )
-}
-_MONTH_NAMES = frozenset(m.title() for m in _MONTHS)
-_MONTH_NAME = "|".join(m.title() for m in _MONTHS)
+_MONTH_NAMES = frozenset(m.title() for m in EN_MONTHS)
+_MONTH_NAME = "|".join(_MONTH_NAMES)
 _EN_DATE = re.compile(
     rf"\b(?:(?P<m1>{_MONTH_NAME})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b"
     rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH_NAME})\b)"
@@ -218,7 +218,7 @@ class Translator:
         terms: list[Term] = []
         spans: list[tuple[int, int]] = []
         for m in _EN_DATE.finditer(question):
-            month = _MONTHS[(m.group("m1") or m.group("m2")).lower()]
+            month = EN_MONTHS[(m.group("m1") or m.group("m2")).lower()]
             day = int(m.group("d1") or m.group("d2"))
             if not 1 <= day <= 31:
                 continue
@@ -241,17 +241,16 @@ class Translator:
                 forms.append(digits(num.value).replace(",", ""))
                 written = tuple((f, 1.0) for f in dict.fromkeys(forms))
                 terms.append(Term(num.text, written, "number"))
-        asked = [(m.group(1), m.start(), m.end()) for m in _QUESTION_PHRASE.finditer(question)]
-        for phrase, _, _ in asked:
-            found = [w for w in QUESTION_PHRASES[phrase.lower()] if self._present_zh(w)]
+        done = list(dated)  # spans translated as a whole: dates, "how old"
+        for m in _QUESTION_PHRASE.finditer(question):
+            done.append((m.start(), m.end()))
+            found = [w for w in QUESTION_PHRASES[m.group(1).lower()] if self._present_zh(w)]
             if found:
-                terms.append(Term(phrase, tuple((w, 1.0) for w in found), "dictionary"))
+                terms.append(Term(m.group(1), tuple((w, 1.0) for w in found), "dictionary"))
         words = [
             (m.group(0), m.start())
             for m in _EN_TOKEN.finditer(question)
-            if m.group(0)[0].isalpha()
-            and not any(a <= m.start() < b for _, a, b in asked)
-            and not any(a <= m.start() < b for a, b in dated)
+            if m.group(0)[0].isalpha() and not any(a <= m.start() < b for a, b in done)
         ]
         untranslated: list[str] = []
         i = 0
@@ -270,7 +269,7 @@ class Translator:
                 kind = "dictionary"
                 if n == 1 and words[i][1] > 0 and phrase in _MONTH_NAMES:
                     # "in May 1946": the month, not 可以 (may); "March", not 行军
-                    targets = [(f"{int_to_zh(_MONTHS[phrase.lower()])}月", 1.0)]
+                    targets = [(f"{int_to_zh(EN_MONTHS[phrase.lower()])}月", 1.0)]
                 else:
                     targets = self._zh_targets(phrase)
                 if not targets and n == 1 and "-" in span[0]:

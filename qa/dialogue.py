@@ -123,13 +123,9 @@ _EN_AGAIN = re.compile(
     r"^(?:and\s+)?how\s+(?:many|much)(?:\s+(?:are|were|is|was)\s+there)?\s+(?P<when>.+?)\s*[?.!]*$",
     re.IGNORECASE,
 )
-# "when the army liberated the city": a time said by a clause, not a question ("when was it").
+# "when the army liberated the city": a time said by a clause, to the question's end; not a
+# question ("when was it").
 _EN_WHEN_CLAUSE = re.compile(
-    r"(?:when|by\s+the\s+time)\s+(?!(?:was|were|is|are|did|does|do|will|would|had|has|have|"
-    r"can|could|should)\b)\S",
-    re.IGNORECASE,
-)
-_EN_LAST_CLAUSE = re.compile(
     r"\b(?:when|by\s+the\s+time)\s+(?!(?:was|were|is|are|did|does|do|will|would|had|has|have|"
     r"can|could|should)\b)[^?.!]*(?=[?.!]*$)",
     re.IGNORECASE,
@@ -454,7 +450,7 @@ def _with_time_en(question: str, when: str) -> str:
     if asked:
         return question[: asked.start()] + when + question[asked.end() :]
     # "before the war" -> "when the army liberated the city" -> "now"
-    said = _EN_WHEN.search(question) or _EN_LAST_CLAUSE.search(question)
+    said = _EN_WHEN.search(question) or _EN_WHEN_CLAUSE.search(question)
     if said:
         start = said.start()
         before = re.search(r"\b(?:in|at|by|during)\s+$", question[:start])

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from qa.crosslang import QUESTION_WORDS
 from qa.dictionary import Dictionary, Entry, english_key, tone_marks, toneless
-from qa.numbers import ZH_NUMBER, digits, zh_to_int
+from qa.numbers import EN_MONTHS, ZH_NUMBER, digits, zh_to_int
 
 LABEL = {
     "en": "Word-by-word dictionary gloss (CC-CEDICT), not a translation",
@@ -59,7 +59,6 @@ _PRESS = {
     "市": "city", "地区": "region", "特务": "secret agent", "先生": "Mr.", "产": "produce",
     "进行": "carry out",
 }  # fmt: skip
-_MONTHS = "January February March April May June July August September October November December"
 _DATE = re.compile(
     rf"({ZH_NUMBER.pattern}|\d+)年|({ZH_NUMBER.pattern}|\d+)月|({ZH_NUMBER.pattern}|\d+)[日号]"
 )
@@ -205,7 +204,7 @@ def _number(word: str) -> str | None:
     if value is None:
         return None
     if m.group(3) == "月" and 1 <= value <= 12:
-        return _MONTHS.split()[value - 1]
+        return list(EN_MONTHS)[value - 1].title()
     text = digits(value)
     if m.group(2):
         text += "+"

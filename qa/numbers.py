@@ -23,6 +23,15 @@ _UNIT_CHARS = "".join([*SMALL_UNITS, *BIG_UNITS])
 _NOT_LIANG = _ZH_NUM_CHARS.replace("两", "")
 # 两 is a numeral before a unit (两千, 一万两千) or alone (两个); after a numeral and before
 # none it is the tael (三两, 十两: 3 and 10 taels, not 32 and 12).
+# English month names, lower-case, and their numbers: "may" -> 5.
+EN_MONTHS = {
+    name.lower(): i
+    for i, name in enumerate(
+        "January February March April May June July August September October November "
+        "December".split(),
+        start=1,
+    )
+}
 ZH_NUMBER = re.compile(rf"(?:[{_NOT_LIANG}]|两(?=[{_UNIT_CHARS}]))+|两")
 _ZH_NAMES = "零一二三四五六七八九"
 # Arabic numbers with thousands separators and decimals, then an optional English multiplier.

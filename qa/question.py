@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from qa.numbers import chinese_numbers, english_numbers
+from qa.numbers import EN_MONTHS, chinese_numbers, english_numbers
 
 KINDS = ("who", "when", "where", "how_many", "why", "yesno", "what")
 
@@ -44,16 +44,8 @@ _ZH_KIND = [
     ("why", r"为什么|为何|什么原因|原因是|何故|为啥"),
 ]  # fmt: skip
 _ZH_YESNO = re.compile(r"吗[？?]?$|是否|有没有|是不是|能不能|会不会|可不可以")
-_MONTHS = {
-    m.lower(): i
-    for i, m in enumerate(
-        "January February March April May June July August September October November "
-        "December".split(),
-        start=1,
-    )
-}
 _EN_DATE = re.compile(
-    r"\b(" + "|".join(_MONTHS) + r")\b(?:\s+(\d{1,2})(?:st|nd|rd|th)?)?", re.IGNORECASE
+    r"\b(" + "|".join(EN_MONTHS) + r")\b(?:\s+(\d{1,2})(?:st|nd|rd|th)?)?", re.IGNORECASE
 )
 
 
@@ -215,7 +207,7 @@ def analyse(question: str, language: str) -> Analysis:
                 )
             ):
                 continue  # "may" the verb
-            months.append(_MONTHS[m.group(1).lower()])
+            months.append(EN_MONTHS[m.group(1).lower()])
             date_spans.append((m.start(), m.end()))
         for n in english_numbers(text):
             if any(s <= n.start < e for s, e in date_spans):
@@ -346,7 +338,7 @@ _ZH_DATE = re.compile(
     r"[一二三四五六七八九十]+时|[春夏秋冬][季天]|民国"
 )
 _EN_DATE_ANY = re.compile(
-    r"\b(?:1[0-9]{3}|20[0-9]{2})\b|\b(?:" + "|".join(_MONTHS) + r")\b|\b(?:yesterday|today|"
+    r"\b(?:1[0-9]{3}|20[0-9]{2})\b|\b(?:" + "|".join(EN_MONTHS) + r")\b|\b(?:yesterday|today|"
     r"tomorrow|morning|evening|night|noon|week|spring|summer|autumn|winter|century|decade)\b|"
     r"\b\d{1,2}(?:st|nd|rd|th)\b|\b(?:last|next) year\b",
     re.IGNORECASE,
