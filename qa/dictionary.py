@@ -26,12 +26,13 @@ import re
 import sqlite3
 import tempfile
 import threading
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-BUILDER_VERSION = "4"
+BUILDER_VERSION = "5"
 _LINE = re.compile(r"^(\S+) (\S+) \[([^\]]*)\] /(.*)/\s*$")
 # Senses that name no meaning of their own.
 _SKIP_SENSE = re.compile(
@@ -87,10 +88,19 @@ def _stem(word: str) -> str:
     return str(Stemmer.Stemmer("english").stemWord(word))
 
 
+def fold(text: str) -> str:
+    """Latin letters without their accents ("Temüjin" -> "Temujin", "Zürich" -> "Zurich"): a
+    question may write a name with them and the dictionary without, or the other way round."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def english_key(text: str) -> str:
     """A phrase as the reverse index keys it: lower-cased, Snowball-stemmed words joined by
-    spaces ("People's Daily" -> "peopl daili", "factories" -> "factori")."""
-    return " ".join(_stem(w.lower().replace("’", "'")) for w in _WORD.findall(text))
+    spaces ("People's Daily" -> "peopl daili", "factories" -> "factori"), accents folded."""
+    return " ".join(_stem(w.lower().replace("’", "'")) for w in _WORD.findall(fold(text)))
 
 
 _BRITISH = re.compile(r"is(e|es|ed|ing|ation|ations)$")
@@ -113,8 +123,9 @@ def lemma_keys(word: str) -> list[str]:
 
 def name_key(text: str) -> str:
     """A name as the reverse index keys it: lower-cased words, not stemmed (a stemmer turns
-    "Siping" into "sipe" and "Daye" into "day"), hyphens as spaces ("chiang kai shek")."""
-    return " ".join(w.lower().replace("’", "'") for w in _WORD.findall(text))
+    "Siping" into "sipe" and "Daye" into "day"), hyphens as spaces ("chiang kai shek"),
+    accents folded ("temujin")."""
+    return " ".join(w.lower().replace("’", "'") for w in _WORD.findall(fold(text)))
 
 
 def toneless(pinyin: str) -> str:
@@ -185,7 +196,7 @@ def sense_keys(entry: Entry) -> Iterator[tuple[str, int, bool]]:
     for pos, sense in enumerate(entry.senses):
         if _SKIP_SENSE.match(sense.strip()):
             continue
-        text = sense
+        text = fold(sense)  # "Möbius": one word, not "M" and "bius"
         while True:  # nested parentheses: innermost first
             stripped = _PARENS.sub(" ", text)
             if stripped == text:
