@@ -325,19 +325,28 @@ def gather(
 
 
 def role_named(
-    role: str, text: str, question: str, side: str, lang: str, translation: Translation | None
+    role: str,
+    text: str,
+    question: str,
+    side: str,
+    lang: str,
+    translation: Translation | None,
+    spoken_of: bool = False,
 ) -> bool:
     """Does ``text`` name the holder of ``role`` (qa/persons.py), or not speak of the role at
-    all (then the office and focus checks judge it)? Across languages, through the role's
+    all (then the office and focus checks judge it; with ``spoken_of``, a text that does not
+    speak of the role does not name its holder)? Across languages, through the role's
     dictionary translations."""
     if side == lang:
         roles = [role]
     elif translation is None:
-        return True
+        return not spoken_of
     else:
         roles = [
             t for term in translation.terms if role in term.source.lower() for t, _ in term.targets
         ]
     low = text.lower() if side == "en" else text
     present = [r for r in roles if r.lower() in low]
-    return not present or any(names_holder(r, text, question, side) for r in present)
+    if not present:
+        return not spoken_of
+    return any(names_holder(r, text, question, side) for r in present)

@@ -41,9 +41,11 @@ _ZH_LONGER = frozenset("团会部处室")
 # After the role, words that cannot begin a name: verbs, prepositions, adverbs, numbers…
 _NOT_A_NAME = re.compile(r"^(?:[vpdcumqrf]|a)")
 _ZH_CLAUSE_END = "。；！？"
-# "选出周钰滕为董事长", "李杜为正议长", "马仲云将军光荣当选为政府主席"
+# "选出周钰滕为董事长", "李杜为正议长", "马仲云将军光荣当选为政府主席",
+# "刘秀峰以七十五票当选为市参议会议长"
 _ZH_NAMED_AS = re.compile(
-    r"([\u4e00-\u9fff]{2,3}?)(?:将军|同志|先生|氏|女士)?(?:光荣|正式|一致|已|亦)?"
+    r"([\u4e00-\u9fff]{2,3}?)(?:将军|同志|先生|氏|女士)?(?:以[一二三四五六七八九十百千万零〇两\d]+票)?"
+    r"(?:光荣|正式|一致|已|亦)?"
     r"(?:当选为?|被选为|被推为|推为|为|任|担任|出任)[\u4e00-\u9fff]{0,4}$"
 )
 _FOREIGN = re.compile(r"[\u4e00-\u9fff]{1,4}[·•][\u4e00-\u9fff]{1,5}")
@@ -54,7 +56,8 @@ _EN_ROLE = (
     r"model|officer|captain|chief|editor|president|principal|magistrate|landlord|peasant|"
     r"farmer|miner|engineer|doctor|nurse|student|wife|husband|son|daughter|father|mother|"
     r"spokesman|spokeswoman|pilot|peddler|pedlar|vendor|merchant|driver|youth|correspondent|"
-    r"reporter|journalist|agent|spy|guard|villager|resident|refugee|banker|cadre|militiaman"
+    r"reporter|journalist|agent|spy|guard|villager|resident|refugee|banker|cadre|militiaman|"
+    r"speaker"
 )
 _EN_MODIFIERS = r"(?:[A-Za-z'-]+ ){0,3}"
 _EN_ASKS_NAME = [
@@ -68,6 +71,10 @@ _EN_ASKS_NAME = [
     ),
     re.compile(rf"\bwhich {_EN_MODIFIERS}({_EN_ROLE})\b", re.I),
     re.compile(rf"\bwho (?:was|is|were) the {_EN_MODIFIERS}({_EN_ROLE})\b", re.I),
+    re.compile(
+        rf"\bwho (?:became|becomes|has become|had become) (?:the )?{_EN_MODIFIERS}({_EN_ROLE})\b",
+        re.I,
+    ),
     re.compile(
         rf"\bwho (?:was|were|had been) (?:elected|appointed|named|chosen|made) (?:as )?"
         rf"(?:the )?{_EN_MODIFIERS}({_EN_ROLE})\b",

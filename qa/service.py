@@ -36,9 +36,10 @@ from qa.centring import CENTROID_QUESTIONS, centred_query, language_centroid
 from qa.crosslang import Translation, Translator
 from qa.dialogue import Memory, Resolved, person_given, resolve
 from qa.dictionary import Dictionary, open_dictionary
-from qa.evidence import Evidence, constraints_met, gather
+from qa.evidence import Evidence, constraints_met, gather, role_named
 from qa.gloss import gloss, person_name
 from qa.glossary import Glossary
+from qa.persons import role_asked
 from qa.question import Analysis, analyse
 from qa.retrieve import PSEUDO_TERMS, Filters, Retriever, Scored
 from qa.timeline import Timeline, matching, timeline
@@ -266,7 +267,7 @@ class Assistant:
             pseudo_vector=pseudo_vector,
             focus=focus,
         )
-        hits = met_first(analysis, hits)
+        hits = named_first(text, lang, translation, met_first(analysis, hits))
         meaning = self.sentence_meaning(query_vector, lang, hits[:SENTENCE_PASSAGES])
         scorer = self.sentence_scorer(text, lang, translation, analysis, meaning)
         evidence = None
@@ -456,6 +457,33 @@ def met_first(analysis: Analysis, hits: list[Scored]) -> list[Scored]:
         return hits
     for i, h in enumerate(hits[1:MET_FIRST], start=1):
         if constraints_met(analysis, h)[0]:
+            return [h, *hits[:i], *hits[i + 1 :]]
+    return hits
+
+
+def named_first(
+    question: str, lang: str, translation: Translation | None, hits: list[Scored]
+) -> list[Scored]:
+    """A question for the name of a role's holder ("Who became speaker of the Zhangjiakou city
+    council?") is about the passage that names one: when the best passage speaks of the role
+    and ties no name to it (正副议长, in the opening of the article), the first of the next
+    passages among the top :data:`MET_FIRST` *of the same article* that names the holder leads
+    (its election results: 刘秀峰当选为议长). Another article's holder of the same role is not
+    taken: that is how a near miss is answered wrongly."""
+    role = role_asked(question, lang)
+    if not role or len(hits) < 2:
+        return hits
+
+    def names(hit: Scored, spoken_of: bool) -> bool:
+        p = hit.passage
+        side = lang if p.text(lang) else ("zh" if lang == "en" else "en")
+        return role_named(role, p.text(side), question, side, lang, translation, spoken_of)
+
+    if names(hits[0], spoken_of=False):
+        return hits
+    article = hits[0].passage.article_id
+    for i, h in enumerate(hits[1:MET_FIRST], start=1):
+        if h.passage.article_id == article and names(h, spoken_of=True):
             return [h, *hits[:i], *hits[i + 1 :]]
     return hits
 

@@ -194,6 +194,17 @@ def test_a_name_the_passage_gives_with_the_role_is_answered(assistant: Assistant
         assert a.answerable and "周钰滕" in a.answer, a.answer
 
 
+def test_the_passage_naming_the_holder_leads_within_its_article(assistant: Assistant) -> None:
+    """The article's opening speaks of electing 正副议长 and names no one; its next passage
+    gives the result (刘秀峰以七十五票当选为市参议会议长). The opening had been answered with,
+    citing a passage without the speaker's name."""
+    c = assistant.consider("Who became speaker of the Zhangjiakou city council?")
+    best = c.hits[0].passage
+    assert "刘秀峰" in best.text_zh and best.article_id.startswith("1946-05-19_审查政府工作")
+    a = assistant.ask("Who became speaker of the Zhangjiakou city council?")
+    assert not a.answerable or "刘秀峰" in a.answer, a.answer
+
+
 def test_eval_reports_the_month_per_language_and_split(month_data: Path) -> None:
     """`archive-qa eval` over the month dev set: figures per language and split, and floors
     well under what docs/benchmarks.md reports, so a broken stage fails the test."""

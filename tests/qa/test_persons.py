@@ -30,6 +30,9 @@ from qa.persons import names_holder, role_asked
         ("国民党一六六团六连连长叫什么名字？", "zh", "连长"),
         ("被扔进河里淹死的前任县税收员叫什么？", "zh", "税收员"),
         ("Who led the army?", "en", ""),
+        ("Who became speaker of the Zhangjiakou city council?", "en", "speaker"),
+        ("Who became the new director of the mill?", "en", "director"),
+        ("Who became famous?", "en", ""),
     ],
 )
 def test_the_role_whose_holder_a_question_asks_for(question: str, lang: str, role: str) -> None:
@@ -46,6 +49,7 @@ def test_the_role_whose_holder_a_question_asks_for(question: str, lang: str, rol
         ("主席", "前政治委员马仲云将军光荣当选为政府主席，这是", "松江省政府的主席是谁？"),
         ("主席", "工作组主席，可敬的保罗•史泰斯沃斯", "TUMAS的主席是谁?"),
         ("代表", "一个出城来领救济粮的北街代表六十老人王作新说", "北街代表是谁？"),
+        ("议长", "结果刘秀峰以七十五票当选为市参议会议长，于德海以七十票", "张市的议长是谁？"),
     ],
 )
 def test_a_name_tied_to_the_role(role: str, text: str, question: str) -> None:
