@@ -36,6 +36,7 @@ from index import sentences
 from index.lexical import tokenize
 from qa.crosslang import Translation
 from qa.persons import names_holder, role_asked
+from qa.places import names_place, place_asked
 from qa.question import Analysis, counts, holds, numbers_in, office_phrase, years_met
 from qa.retrieve import Scored
 
@@ -72,6 +73,10 @@ class Evidence:
     # The role whose holder's name the question asks, when the passage speaks of the role
     # but names no one in it: never answered ("…的是哪位工人？" over "第一支部工人进行了检讨").
     missing_name: str = ""
+    # The kind of place the question asks for, when the (Chinese) passage names none of that
+    # kind besides the question's own: never answered ("On which street in Handan…?" over a
+    # passage that names no street; qa/places.py).
+    missing_place: str = ""
 
     def vector(self) -> list[float]:
         """The features, in :data:`FEATURES` order, as numbers."""
@@ -298,6 +303,12 @@ def gather(
     name_missing = bool(role) and not role_named(
         role, p.text(side), question, side, lang, translation
     )
+    place = place_asked(question, lang) if side == "zh" else ""
+    if place and lang != side and translation is not None:  # the question's names in Chinese
+        given = [t for term in translation.terms if term.proper for t, _ in term.targets]
+        place_missing = not names_place(place, p.text(side), " ".join([question, *given]))
+    else:
+        place_missing = bool(place) and not names_place(place, p.text(side), question)
     if not own and translation is not None:
         n = len(translation.terms) + len(translation.untranslated)
         untranslated = len(translation.untranslated) / n if n else 1.0
@@ -321,6 +332,7 @@ def gather(
         missing_outcome=analysis.later if outcome_missing else "",
         missing_office=office_phrase(question, analysis.office) if office_missing else "",
         missing_name=role if name_missing else "",
+        missing_place=place if place_missing else "",
     )
 
 

@@ -371,6 +371,8 @@ class Assistant:
             return not_found(c.question, c.language, c.hits, no_outcome(c.language))
         if c.evidence.missing_name:
             return not_found(c.question, c.language, c.hits, no_name(c.evidence, c.language))
+        if c.evidence.missing_place:
+            return not_found(c.question, c.language, c.hits, no_place(c.evidence, c.language))
         if c.evidence.constraints:
             if decision.supports(c.evidence):
                 return self.compose(c)
@@ -505,6 +507,19 @@ def no_name(evidence: Evidence, language: str) -> str:
     if language == "zh":
         return f"档案中没有找到这个名字：最相关的段落没有说出{role}的名字[1]。"
     return f"The archive does not say: the closest passage does not give the {role}'s name [1]."
+
+
+_PLACE_ZH = {"village": "村", "street": "街", "town": "镇", "district": "区", "county": "县"}
+
+
+def no_place(evidence: Evidence, language: str) -> str:
+    """Why a question for a village, street, town… is not answered: the closest passage names
+    none of that kind."""
+    kind = evidence.missing_place
+    if language == "zh":
+        zh = _PLACE_ZH.get(kind, "省")
+        return f"档案中没有找到答案：最相关的段落没有说是哪个{zh}[1]。"
+    return f"The archive does not say: the closest passage does not name the {kind} [1]."
 
 
 def no_outcome(language: str) -> str:

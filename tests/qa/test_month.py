@@ -205,6 +205,15 @@ def test_the_passage_naming_the_holder_leads_within_its_article(assistant: Assis
     assert not a.answerable or "刘秀峰" in a.answer, a.answer
 
 
+def test_a_kind_of_place_the_passage_does_not_name_is_not_answered(assistant: Assistant) -> None:
+    """The bank's article gives Handan and no street; the other question's passage names the
+    town (泊头镇)."""
+    a = assistant.ask("On which street in Handan was the Ruihua Bank's office?")
+    assert not a.answerable and "does not name the street" in a.answer, a.answer
+    a = assistant.ask("我军解放了津浦路北段的哪个镇？")
+    assert a.answerable and "泊头镇" in a.answer, a.answer
+
+
 def test_eval_reports_the_month_per_language_and_split(month_data: Path) -> None:
     """`archive-qa eval` over the month dev set: figures per language and split, and floors
     well under what docs/benchmarks.md reports, so a broken stage fails the test."""
