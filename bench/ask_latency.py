@@ -6,8 +6,9 @@
 Builds the index in a scratch folder unless --data-dir points at one that already holds
 seeds/ and the 48 XQuAD articles. Prints p50 / p95 / max over the questions (XQuAD questions
 in both languages, alternating, or those of a JSON-lines file), and the split between query
-embedding and the rest. ``--no-sentence-meaning`` leaves sentence vectors out of the answer
-(the difference is what choosing sentences by meaning costs).
+embedding (the question and its dictionary pseudo-query, in one call as ``ask`` makes it) and
+the rest. ``--no-sentence-meaning`` leaves sentence vectors out of the answer (the difference
+is what choosing sentences by meaning costs).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from _common import TimedEmbedder  # noqa: E402
 
 from index.build import Indexer  # noqa: E402
 from index.embedding import load_embedder  # noqa: E402
@@ -70,13 +73,17 @@ def main() -> None:
             assistant.ask(q)
         total: list[float] = []
         embed: list[float] = []
+        # As the user waits: ask(q) embeds the question and its pseudo-query in one call; the
+        # timing proxy splits that call out (before 2026-12-07's tenth session the question was
+        # embedded on its own and its vector passed in, the pseudo-query then in a second call).
+        timed = TimedEmbedder(assistant.embedder)
+        assistant.embedder = timed
         for q in questions:
+            timed.seconds = 0.0
             t0 = time.perf_counter()
-            vec = embedder.embed_queries([q])[0]
-            t1 = time.perf_counter()
-            assistant.ask(q, query_vector=vec)
+            assistant.ask(q)
             t2 = time.perf_counter()
-            embed.append((t1 - t0) * 1000)
+            embed.append(timed.seconds * 1000)
             total.append((t2 - t0) * 1000)
         passages = assistant.index.catalog.counts()[1]
     print(f"passages indexed: {passages}, questions: {len(total)}")

@@ -36,6 +36,7 @@ from _common import (
     CHINESE_ONLY_SHARE,
     ROOT,
     XQUAD,
+    TimedEmbedder,
     label,
     load_note,
     machine,
@@ -126,23 +127,6 @@ class LookupEmbedder:
         return out.astype(np.float32)
 
 
-class _TimedEmbedder:
-    """The assistant's embedder, adding up the time its query calls take (``spent``)."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner, self.spent = inner, 0.0
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
-
-    def embed_queries(self, texts: Sequence[str]) -> Any:
-        t = time.perf_counter()
-        try:
-            return self.inner.embed_queries(texts)
-        finally:
-            self.spent += time.perf_counter() - t
-
-
 def build_synthetic(n: int, real: int) -> dict[str, Any]:
     """Index corpus-<n> with vectors borrowed from the real index of ``real`` passages."""
     import chromadb
@@ -219,15 +203,15 @@ def measure(n: int, rounds: int) -> dict[str, Any]:
     # dictionary translates, its pseudo-query in one call; the timing proxy splits that call
     # out. (Before 2026-12-07's tenth session the bench embedded the question on its own and
     # passed the vector in, so the pseudo-query was embedded in a second call: ~12 ms more.)
-    timed = _TimedEmbedder(emb)
+    timed = TimedEmbedder(emb)
     assistant.embedder = timed
     for _ in range(rounds):
         for q in random.Random(len(total)).sample(qs, len(qs)):
-            timed.spent = 0.0
+            timed.seconds = 0.0
             a = time.perf_counter()
             answer = assistant.ask(q)
             c = time.perf_counter()
-            embed.append(timed.spent * 1000)
+            embed.append(timed.seconds * 1000)
             total.append((c - a) * 1000)
             answered += answer.answerable
     assistant.embedder = emb
