@@ -50,7 +50,7 @@ _ZH_NAMED_AS = re.compile(
 )
 _FOREIGN = re.compile(r"[\u4e00-\u9fff]{1,4}[·•][\u4e00-\u9fff]{1,5}")
 
-_EN_ROLE = (
+EN_ROLE = (
     r"worker|workers|official|head|leader|person|man|woman|boy|girl|child|teacher|soldier|"
     r"commander|chairman|director|manager|secretary|mayor|representative|delegate|hero|"
     r"model|officer|captain|chief|editor|president|principal|magistrate|landlord|peasant|"
@@ -63,21 +63,19 @@ _EN_MODIFIERS = r"(?:[A-Za-z'-]+ ){0,3}"
 _EN_ASKS_NAME = [
     re.compile(
         rf"\bwhat (?:was|is) the (?:full |real |given )?name of (?:the )?{_EN_MODIFIERS}"
-        rf"({_EN_ROLE})\b",
+        rf"({EN_ROLE})\b",
         re.I,
     ),
+    re.compile(rf"\bwhat (?:was|is) the {_EN_MODIFIERS}({EN_ROLE})(?:'s)? (?:called|name)\b", re.I),
+    re.compile(rf"\bwhich {_EN_MODIFIERS}({EN_ROLE})\b", re.I),
+    re.compile(rf"\bwho (?:was|is|were) the {_EN_MODIFIERS}({EN_ROLE})\b", re.I),
     re.compile(
-        rf"\bwhat (?:was|is) the {_EN_MODIFIERS}({_EN_ROLE})(?:'s)? (?:called|name)\b", re.I
-    ),
-    re.compile(rf"\bwhich {_EN_MODIFIERS}({_EN_ROLE})\b", re.I),
-    re.compile(rf"\bwho (?:was|is|were) the {_EN_MODIFIERS}({_EN_ROLE})\b", re.I),
-    re.compile(
-        rf"\bwho (?:became|becomes|has become|had become) (?:the )?{_EN_MODIFIERS}({_EN_ROLE})\b",
+        rf"\bwho (?:became|becomes|has become|had become) (?:the )?{_EN_MODIFIERS}({EN_ROLE})\b",
         re.I,
     ),
     re.compile(
         rf"\bwho (?:was|were|had been) (?:elected|appointed|named|chosen|made) (?:as )?"
-        rf"(?:the )?{_EN_MODIFIERS}({_EN_ROLE})\b",
+        rf"(?:the )?{_EN_MODIFIERS}({EN_ROLE})\b",
         re.I,
     ),
 ]

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import re
 
+from qa.persons import EN_ROLE
 from qa.question import posseg
+
+_EN_HEADS = "heads|magistrates|chairmen|governments|government|committee|council|office|offices"
 
 # The kinds, in English and as the Chinese press writes a place of that kind (the suffixes).
 KINDS: dict[str, str] = {
@@ -22,9 +25,12 @@ KINDS: dict[str, str] = {
     "county": "县",
     "province": "省",
 }
+# Not "Which county magistrate…?", "Which village head…?": a person, whose kind of place is
+# only a modifier (qa/persons.py reads those).
 _EN_KIND = re.compile(
     r"\b(?:which|what)(?: (?:one|small|big|little|nearby))? "
-    r"(village|street|road|lane|town|district|county|province)s?\b",
+    r"(village|street|road|lane|town|district|county|province)s?\b"
+    rf"(?! (?:{EN_ROLE}|{_EN_HEADS})\b)",
     re.I,
 )
 _EN_ALIASES = {"road": "street", "lane": "street"}

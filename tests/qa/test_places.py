@@ -18,6 +18,8 @@ from qa.places import names_place, place_asked
         ("平遥阜村属于平遥县的哪个区？", "zh", "district"),
         ("会议是在什么镇开的？", "zh", "town"),
         ("Where was Lü Huisheng killed?", "en", ""),  # any place will do
+        ("Which county magistrate reported the clash?", "en", ""),  # a person
+        ("Which village head was carried off?", "en", ""),
         ("Which city was called a Daqing-style region?", "en", ""),
         ("太行区工业研究所在哪个城市筹办？", "zh", ""),
         ("邯郸的烈士陵园建在邯郸城的哪个方位？", "zh", ""),
