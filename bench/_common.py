@@ -81,12 +81,14 @@ def load_note() -> str:
 
 
 class TimedEmbedder:
-    """Wraps an Embedder; adds up the seconds and texts of every encode call."""
+    """Wraps an Embedder; adds up the seconds and texts of every encode call (and, with
+    ``kept`` a list, keeps the passage texts it was given: what an index run embedded)."""
 
-    def __init__(self, inner: Any) -> None:
+    def __init__(self, inner: Any, kept: list[str] | None = None) -> None:
         self.inner = inner
         self.seconds = 0.0
         self.texts = 0
+        self.kept = kept
 
     @property
     def model_id(self) -> str:
@@ -102,6 +104,8 @@ class TimedEmbedder:
     def embed_passages(
         self, texts: Sequence[str], *, batch_size: int = 64, progress: bool = False
     ) -> Any:
+        if self.kept is not None:
+            self.kept.extend(texts)
         return self._time(
             lambda t: self.inner.embed_passages(t, batch_size=batch_size, progress=progress), texts
         )
