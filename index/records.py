@@ -76,6 +76,11 @@ class Passage:
     def text(self, side: str) -> str:
         return self.text_en if side == "en" else self.text_zh
 
+    def side_for(self, lang: str) -> str:
+        """The side an asker of ``lang`` reads: their own when the passage has it, else the
+        other language's."""
+        return lang if self.text(lang) else ("zh" if lang == "en" else "en")
+
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 

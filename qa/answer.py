@@ -272,7 +272,7 @@ def compose(
     for hi, h in enumerate(hits[:2]):
         if hi == 1 and (not picked or h.score < SECOND_PASSAGE_SHARE * hits[0].score):
             break
-        side = lang if h.passage.text(lang) else ("zh" if lang == "en" else "en")
+        side = h.passage.side_for(lang)
         sents = sentences.split(h.passage.text(side), side)
         scored = sorted(((scorer(s, side), -i, i, s) for i, s in enumerate(sents)), reverse=True)
         for rank, (score, _, i, s) in enumerate(scored):

@@ -267,7 +267,7 @@ def gather(
         cov = coverage(q, [p.text_en, p.text_zh])
     else:
         cov = translated_coverage(translation, idf, [p.text_en, p.text_zh])
-    side = lang if own else ("zh" if lang == "en" else "en")
+    side = p.side_for(lang)
     sents = sentences.split(p.text(side), side)
     best = max(sents, key=lambda s: scorer(s, side), default="")
     sentence_score = scorer(best, side) if best else 0.0
@@ -304,11 +304,15 @@ def gather(
         role, p.text(side), question, side, lang, translation
     )
     place = place_asked(question, lang) if side == "zh" else ""
-    if place and lang != side and translation is not None:  # the question's names in Chinese
-        given = [t for term in translation.terms if term.proper for t, _ in term.targets]
-        place_missing = not names_place(place, p.text(side), " ".join([question, *given]))
-    else:
-        place_missing = bool(place) and not names_place(place, p.text(side), question)
+    # the places the question gives, in Chinese too when it is asked in English
+    given = (
+        [t for term in translation.terms if term.proper for t, _ in term.targets]
+        if (place and lang != side and translation is not None)
+        else []
+    )
+    place_missing = bool(place) and not names_place(
+        place, p.text(side), " ".join([question, *given])
+    )
     if not own and translation is not None:
         n = len(translation.terms) + len(translation.untranslated)
         untranslated = len(translation.untranslated) / n if n else 1.0

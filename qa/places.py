@@ -16,11 +16,12 @@ from qa.question import posseg
 
 _EN_HEADS = "heads|magistrates|chairmen|governments|government|committee|council|office|offices"
 
-# The kinds, in English and as the Chinese press writes a place of that kind (the suffixes).
+# The kinds, in English and as the Chinese press writes a place of that kind (the suffixes,
+# the usual one first: 村, 街, 镇…).
 KINDS: dict[str, str] = {
     "village": "村庄屯寨堡",
     "street": "街巷",
-    "town": "镇集",
+    "town": "镇集乡",
     "district": "区",
     "county": "县",
     "province": "省",
@@ -85,8 +86,6 @@ def place_asked(question: str, language: str) -> str:
 def names_place(kind: str, text: str, question: str) -> bool:
     """Does Chinese ``text`` name a place of ``kind`` that ``question`` does not give?"""
     suffixes = KINDS.get(kind, "")
-    if kind == "town":
-        suffixes += "乡"
     if not suffixes:
         return True
     words = [w for w, _ in posseg(text)]

@@ -40,6 +40,7 @@ from qa.evidence import Evidence, constraints_met, gather, role_named
 from qa.gloss import gloss, person_name
 from qa.glossary import Glossary
 from qa.persons import role_asked
+from qa.places import KINDS
 from qa.question import Analysis, analyse
 from qa.retrieve import PSEUDO_TERMS, Filters, Retriever, Scored
 from qa.timeline import Timeline, matching, timeline
@@ -477,9 +478,10 @@ def named_first(
         return hits
 
     def names(hit: Scored, spoken_of: bool) -> bool:
-        p = hit.passage
-        side = lang if p.text(lang) else ("zh" if lang == "en" else "en")
-        return role_named(role, p.text(side), question, side, lang, translation, spoken_of)
+        side = hit.passage.side_for(lang)
+        return role_named(
+            role, hit.passage.text(side), question, side, lang, translation, spoken_of
+        )
 
     if names(hits[0], spoken_of=False):
         return hits
@@ -509,16 +511,12 @@ def no_name(evidence: Evidence, language: str) -> str:
     return f"The archive does not say: the closest passage does not give the {role}'s name [1]."
 
 
-_PLACE_ZH = {"village": "村", "street": "街", "town": "镇", "district": "区", "county": "县"}
-
-
 def no_place(evidence: Evidence, language: str) -> str:
     """Why a question for a village, street, town… is not answered: the closest passage names
     none of that kind."""
     kind = evidence.missing_place
     if language == "zh":
-        zh = _PLACE_ZH.get(kind, "省")
-        return f"档案中没有找到答案：最相关的段落没有说是哪个{zh}[1]。"
+        return f"档案中没有找到答案：最相关的段落没有说是哪个{KINDS[kind][0]}[1]。"
     return f"The archive does not say: the closest passage does not name the {kind} [1]."
 
 
