@@ -47,6 +47,13 @@ def _jieba() -> Any:
     return jieba
 
 
+def known_word(word: str) -> bool:
+    """Is ``word`` in jieba's own dictionary (a word it was taught, with a frequency)?"""
+    jieba = _jieba()
+    jieba.dt.check_initialized()
+    return int(jieba.dt.FREQ.get(word) or 0) > 0
+
+
 @functools.cache
 def _stemmer() -> Any:
     import Stemmer

@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from index.lexical import LexicalIndex, tokenize
+from index.lexical import LexicalIndex, known_word, tokenize
 from qa.dictionary import NAME_SUFFIXES, Dictionary, english_key, lemma_keys, name_key
 from qa.numbers import (
     EN_MONTHS,
@@ -81,6 +81,13 @@ _EN_DATE = re.compile(
 )
 # Capitalised words of newspaper names ("the Jining Daily" -> 济宁 日报).
 TITLE_WORDS = {"Daily": "日报", "Weekly": "周报", "Gazette": "报"}
+# A pinyin name before a kind of place ("Qin River", "Wenyu River", "Yangshi Street") is read
+# with that kind's character: 沁河, 文峪河, 羊市街. The character keeps the reading honest: a
+# name alone ("Wenyu") reads as the common word 文娱, and a one-syllable one as anything.
+PLACE_KIND_CHARS = {
+    "river": "河江水", "county": "县", "village": "村庄屯寨", "street": "街", "road": "路",
+    "district": "区", "town": "镇", "bridge": "桥", "mountain": "山", "lake": "湖",
+}  # fmt: skip
 # Chinese measures as English texts write them in pinyin ("a jin of flour", "30 mu of land").
 PINYIN_MEASURES = {
     "jin": "斤", "liang": "两", "mu": "亩", "li": "里", "dan": "担", "dou": "斗", "sheng": "升",
@@ -272,6 +279,9 @@ class Translator:
                     targets = [(f"{int_to_zh(EN_MONTHS[phrase.lower()])}月", 1.0)]
                 else:
                     targets = self._zh_targets(phrase)
+                if not targets and n == 2 and span[0][:1].isupper():
+                    targets = self._place_targets(span[0], span[1])
+                    kind = "name" if targets else kind
                 if not targets and n == 1 and "-" in span[0]:
                     targets = self._region_targets(span[0])
                     kind = "name"
@@ -329,11 +339,49 @@ class Translator:
                 df = self._zh_df(cand)
                 if df:
                     found[cand] = max(found.get(cand, 0), df)
-        best = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_NAME_CANDIDATES]
-        if not best:
+        return _ranked(found)
+
+    def _place_targets(self, name: str, kind: str) -> list[tuple[str, float]]:
+        """ "Qin River" -> 沁河: the name read in pinyin, then the kind's character
+        (:data:`PLACE_KIND_CHARS`), where the index holds the whole as a word of its own or
+        (two syllables and more) as bigrams; the most frequent first."""
+        chars = PLACE_KIND_CHARS.get(kind.lower().removesuffix("s"), "")
+        word = plain_pinyin(name)
+        if not chars or not word.isalpha():
             return []
-        top = best[0][1]
-        return [(w, max(0.3, df / top)) for w, df in best]
+        found: dict[str, float] = {}
+        one = set()  # read from one syllable
+        for syllables in self.dictionary.pinyin_syllables(word):
+            if not 1 <= len(syllables) <= 3:
+                continue
+            if len(syllables) > 1 and self._a_name(name):
+                continue  # "Chengde county" is 承德 and 县, not a reading of cheng-de (城的)
+            stems = (
+                self._chains(tuple(syllables))
+                if len(syllables) > 1
+                else list(self.dictionary.chars(syllables[0]))
+            )
+            for stem in stems:
+                for c in chars:
+                    cand = stem + c
+                    # one syllable and the kind make a bigram, which any text may hold
+                    # (为河 in 改为河道): only a word of the dictionary or of jieba's counts
+                    df = self.lexical.df(cand, "zh") if len(cand) == 2 else self._zh_df(cand)
+                    if df and (len(cand) > 2 or cand in self.dictionary or known_word(cand)):
+                        found[cand] = max(found.get(cand, 0.0), df)
+                        if len(syllables) == 1:
+                            one.add(cand)
+        top = max(found.values(), default=0.0)
+        # one syllable: its common reading, not every character read so
+        return _ranked({w: df for w, df in found.items() if w not in one or df >= top / 2})
+
+    def _a_name(self, word: str) -> bool:
+        """Is ``word`` the name of a dictionary entry ("Chengde" -> 承德)?"""
+        return any(
+            e.proper
+            for zh, _ in self.dictionary.english(name_key(word))
+            for e in self.dictionary.lookup(zh)
+        )
 
     def _chains(self, syllables: tuple[str, ...]) -> list[str]:
         """Character strings reading ``syllables`` whose every bigram the index holds."""
@@ -424,6 +472,16 @@ def plain_pinyin(word: str) -> str:
     "Sìpíng" -> "Siping"."""
     decomposed = unicodedata.normalize("NFD", word).replace("u\u0308", "v").replace("U\u0308", "V")
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def _ranked(found: dict[str, float]) -> list[tuple[str, float]]:
+    """Name candidates by their document frequency: the most frequent few, weighed by their
+    share of the first's (at least 0.3)."""
+    best = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_NAME_CANDIDATES]
+    if not best:
+        return []
+    top = best[0][1]
+    return [(w, max(0.3, df / top)) for w, df in best]
 
 
 def _normalised(found: dict[str, float]) -> list[tuple[str, float]]:

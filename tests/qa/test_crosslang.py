@@ -219,3 +219,25 @@ def test_a_date_is_searched_as_the_paper_writes_it(translator: Translator) -> No
         assert "May" not in found and "9" not in found
         assert not any("可以" in targets for targets in found.values())
     assert _targets(translator, "What happened in May 1946?")["May"] == {"五月"}
+
+
+def test_a_pinyin_name_before_a_kind_of_place_is_read_with_its_character() -> None:
+    """ "Qin River" was 沁县 and 秦 plus "River" (河流, 河), "Wenyu River" 免于 (wen-yu read as a
+    common word): with the kind's character the reading is the place the month names, 沁河 and
+    文峪河. One syllable with its character is a bigram any text may hold: only the common
+    reading counts: a word jieba or the dictionary knows (沁河, not 为河 from 改为河道)."""
+    translator = _translator(
+        [
+            MONTH / "1946-05-17_联总代表勘察沁河堵口_国民党军竟开枪阻扰.md",
+            MONTH / "1946-05-26_吕梁领导生产得力_晋中平川消灭蝗患_修水利可灌田六十万亩，"
+            "文水等县植棉超过战前。.md",
+            MONTH / "1946-05-21_鸡泽等县预防夏泛_数十万群众浚河开渠.md",
+        ]
+    )
+    found = _targets(translator, "Where did UNRRA inspect the Qin River breach?")
+    assert "沁河" in found["Qin River"] and "River" not in found
+    assert "联总" in found["UNRRA"]  # a period term
+    assert (
+        "文峪河" in _targets(translator, "How much land does the Wenyu River water?")["Wenyu River"]
+    )
+    assert "Wei River" not in _targets(translator, "Where does the Wei River flow?")
