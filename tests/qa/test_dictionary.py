@@ -46,7 +46,8 @@ def test_entries_pinyin_and_hsk(d: Dictionary) -> None:
      # the period terms (qa/period_terms.u8): the 1940s paper's words CC-CEDICT lacks
      ("UNRRA", "联总"), ("liberated areas", "解放区"), ("Democratic Allied Army", "民主联军"),
      ("mutual aid team", "互助组"), ("rent reduction", "减租"), ("Truman", "杜鲁门"),
-     ("Hebei-Shandong-Henan", "冀鲁豫"), ("border region", "边区")],
+     ("Hebei-Shandong-Henan", "冀鲁豫"), ("border region", "边区"),
+     ("Heze", "荷泽")],  # the paper writes 荷泽 for today's 菏泽
 )  # fmt: skip
 def test_reverse_index_names_and_phrases(d: Dictionary, english: str, chinese: str) -> None:
     found = [zh for key in {name_key(english), english_key(english)} for zh, _ in d.english(key)]

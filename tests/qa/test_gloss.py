@@ -94,3 +94,4 @@ def test_the_periods_own_words(d: Dictionary) -> None:
     line = gloss("冀鲁豫解放区各县普遍组织互助组。", d)
     assert "Hebei-Shandong-Henan liberated-area" in line and "mutual-aid-team" in line
     assert "Truman" in gloss("杜鲁门发表声明。", d)
+    assert gloss("荷泽治河协议", d).startswith("Heze")  # was "Lotus" (荷泽, "lotus marsh")
