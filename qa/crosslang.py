@@ -34,6 +34,7 @@ from qa.numbers import (
     int_to_zh,
     zh_forms,
 )
+from qa.places import KINDS
 
 # Words that ask rather than name: never translated.
 _EN_SKIP = frozenset(
@@ -84,9 +85,9 @@ TITLE_WORDS = {"Daily": "日报", "Weekly": "周报", "Gazette": "报"}
 # A pinyin name before a kind of place ("Qin River", "Wenyu River", "Yangshi Street") is read
 # with that kind's character: 沁河, 文峪河, 羊市街. The character keeps the reading honest: a
 # name alone ("Wenyu") reads as the common word 文娱, and a one-syllable one as anything.
+# The kinds qa/places.py knows (村庄屯寨堡, 街巷, 镇集乡, 区, 县, 省), and features of the land.
 PLACE_KIND_CHARS = {
-    "river": "河江水", "county": "县", "village": "村庄屯寨", "street": "街", "road": "路",
-    "district": "区", "town": "镇", "bridge": "桥", "mountain": "山", "lake": "湖",
+    **KINDS, "road": "路", "river": "河江水", "bridge": "桥", "mountain": "山", "lake": "湖",
 }  # fmt: skip
 # Chinese measures as English texts write them in pinyin ("a jin of flour", "30 mu of land").
 PINYIN_MEASURES = {
@@ -351,11 +352,11 @@ class Translator:
             return []
         found: dict[str, float] = {}
         one = set()  # read from one syllable
+        # "Chengde county" is 承德 and 县, not a reading of cheng-de (城的)
+        named = self._a_name(name)
         for syllables in self.dictionary.pinyin_syllables(word):
-            if not 1 <= len(syllables) <= 3:
+            if not 1 <= len(syllables) <= 3 or (len(syllables) > 1 and named):
                 continue
-            if len(syllables) > 1 and self._a_name(name):
-                continue  # "Chengde county" is 承德 and 县, not a reading of cheng-de (城的)
             stems = (
                 self._chains(tuple(syllables))
                 if len(syllables) > 1
@@ -366,7 +367,7 @@ class Translator:
                     cand = stem + c
                     # one syllable and the kind make a bigram, which any text may hold
                     # (为河 in 改为河道): only a word of the dictionary or of jieba's counts
-                    df = self.lexical.df(cand, "zh") if len(cand) == 2 else self._zh_df(cand)
+                    df = self._zh_df(cand)
                     if df and (len(cand) > 2 or cand in self.dictionary or known_word(cand)):
                         found[cand] = max(found.get(cand, 0.0), df)
                         if len(syllables) == 1:
