@@ -17,6 +17,7 @@ from index.align import align
 from index.lexical import tokenize
 from index.records import Passage
 from qa.crosslang import Translation
+from qa.measures import counted_with
 from qa.question import Analysis, counts, holds
 from qa.retrieve import Scored
 
@@ -153,10 +154,16 @@ def _contains_term(text: str, target: str, side: str) -> bool:
 
 
 def typed_scorer(
-    base: SentenceScorer, analysis: Analysis | None, penalty: float, lang: str = ""
+    base: SentenceScorer,
+    analysis: Analysis | None,
+    penalty: float,
+    lang: str = "",
+    measures: tuple[str, ...] = (),
 ) -> SentenceScorer:
     """``base`` times ``penalty`` for a sentence that lacks what the question asks for (no
-    date for a when-question, no number for a how-many question...)."""
+    date for a when-question, no number for a how-many question...). ``measures``: the
+    measure words that count an English how-many question's thing in Chinese
+    (qa/measures.py): a Chinese sentence must write a number with one of them."""
     if analysis is None or penalty >= 1.0:
         return base
     units = [
@@ -167,6 +174,8 @@ def typed_scorer(
         value = base(sentence, side)
         if analysis.units and analysis.kind == "how_many" and side == lang:
             ok = counts(sentence, side, units)
+        elif measures and analysis.kind == "how_many" and side == "zh" and lang == "en":
+            ok = counted_with(sentence, measures)
         else:
             ok = holds(analysis.kind, sentence, side)
         return value if ok else value * penalty

@@ -35,12 +35,14 @@ UNMET_SHARE = 0.5
 def ruled_out(evidence: Evidence, constraints: bool = True) -> bool:
     """The hard rules, before any model: an office the passage does not name, a later outcome
     it does not report, a role whose holder it does not name, a kind of place it names none
-    of, and (with ``constraints``) a year or number it does not meet."""
+    of, a thing asked how many of that it gives no number of, and (with ``constraints``) a
+    year or number it does not meet."""
     return (
         bool(evidence.missing_office)
         or bool(evidence.missing_outcome)
         or bool(evidence.missing_name)
         or bool(evidence.missing_place)
+        or bool(evidence.missing_count)
         or (constraints and not evidence.constraints)
     )
 

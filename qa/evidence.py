@@ -35,6 +35,7 @@ from dataclasses import astuple, dataclass, fields
 from index import sentences
 from index.lexical import tokenize
 from qa.crosslang import Translation
+from qa.measures import counted, counted_with
 from qa.persons import names_holder, role_asked
 from qa.places import names_place, place_asked
 from qa.question import Analysis, counts, holds, numbers_in, office_phrase, years_met
@@ -77,6 +78,10 @@ class Evidence:
     # kind besides the question's own: never answered ("On which street in Handan…?" over a
     # passage that names no street; qa/places.py).
     missing_place: str = ""
+    # The thing an English how-many question counts, when the Chinese passage writes no
+    # number with a measure word of it (qa/measures.py): never answered ("How many votes did
+    # he get?" over a passage that gives no number of 票).
+    missing_count: str = ""
 
     def vector(self) -> list[float]:
         """The features, in :data:`FEATURES` order, as numbers."""
@@ -280,8 +285,16 @@ def gather(
         share_passage = term_share(translation, p.text(side))
         share_sentence = max((term_share(translation, t) for t in pairs), default=0.0)
     units = units_in(analysis, side, lang, translation)
-    if analysis.kind == "how_many" and units:
-        typed = any(counts(t, side, units) for t in sents)
+    # an English how-many question over Chinese text: the measure words that count its thing
+    thing, measures = (
+        counted(question)
+        if (side == "zh" and lang == "en" and analysis.kind == "how_many")
+        else ("", ())
+    )
+    if analysis.kind == "how_many" and (units or measures):
+        typed = any(
+            (bool(units) and counts(t, side, units)) or counted_with(t, measures) for t in sents
+        )
     else:
         typed = any(holds(analysis.kind, t, side) for t in sents)
     ok, found = constraints_met(analysis, hit)
@@ -337,6 +350,7 @@ def gather(
         missing_office=office_phrase(question, analysis.office) if office_missing else "",
         missing_name=role if name_missing else "",
         missing_place=place if place_missing else "",
+        missing_count=thing if (measures and not typed) else "",
     )
 
 

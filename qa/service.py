@@ -39,6 +39,7 @@ from qa.dictionary import Dictionary, open_dictionary
 from qa.evidence import Evidence, constraints_met, gather, role_named
 from qa.gloss import gloss, person_name
 from qa.glossary import Glossary
+from qa.measures import counted
 from qa.persons import role_asked
 from qa.places import KINDS
 from qa.question import Analysis, analyse
@@ -374,6 +375,8 @@ class Assistant:
             return not_found(c.question, c.language, c.hits, no_name(c.evidence, c.language))
         if c.evidence.missing_place:
             return not_found(c.question, c.language, c.hits, no_place(c.evidence, c.language))
+        if c.evidence.missing_count:
+            return not_found(c.question, c.language, c.hits, no_count(c.evidence))
         if c.evidence.constraints:
             if decision.supports(c.evidence):
                 return self.compose(c)
@@ -434,7 +437,8 @@ class Assistant:
         words = combined_scorer(lang, same, cross)
         if meaning:
             words = meaning_scorer(words, meaning, lang, SENTENCE_MEANING, SENTENCE_MEANING_CROSS)
-        return typed_scorer(words, analysis, TYPE_PENALTY, lang)
+        measures = counted(question)[1] if lang == "en" else ()
+        return typed_scorer(words, analysis, TYPE_PENALTY, lang, measures)
 
     def romanise(self, name: str) -> str:
         """A Chinese person's name in pinyin ("Liu Yuchen"): what an English follow-up says
@@ -518,6 +522,15 @@ def no_place(evidence: Evidence, language: str) -> str:
     if language == "zh":
         return f"档案中没有找到答案：最相关的段落没有说是哪个{KINDS[kind][0]}[1]。"
     return f"The archive does not say: the closest passage does not name the {kind} [1]."
+
+
+def no_count(evidence: Evidence) -> str:
+    """Why an English how-many question over Chinese text is not answered: the closest
+    passage writes no number of the thing asked about (qa/measures.py)."""
+    return (
+        "The archive does not say: the closest passage gives no number of "
+        f"{evidence.missing_count} [1]."
+    )
 
 
 def no_outcome(language: str) -> str:

@@ -218,6 +218,25 @@ def test_a_kind_of_place_the_passage_does_not_name_is_not_answered(assistant: As
     assert a.answerable and "泊头镇" in a.answer, a.answer
 
 
+def test_an_english_count_the_chinese_passage_does_not_give_is_not_answered(
+    assistant: Assistant,
+) -> None:
+    """Songjiang's article gives 160 delegates and 5 million people, and no number of votes
+    (票) for its chairman; the Jining cemetery's passage gives 一千万元 for "how much money",
+    the Shanghai women's gives 卅五名 for "how many women"."""
+    a = assistant.ask(
+        "How many votes did Ma Zhongyun get when he was elected chairman of Songjiang province?"
+    )
+    assert not a.answerable and "gives no number of votes" in a.answer, a.answer
+    a = assistant.ask(
+        "How much money did the Hebei-Shandong-Henan administration set aside for the Jining "
+        "martyrs' cemetery?"
+    )
+    assert a.answerable and "一千万元" in a.answer, a.answer
+    a = assistant.ask("How many women did Shanghai women elect as National Assembly delegates?")
+    assert a.answerable and "卅五名" in a.answer, a.answer
+
+
 def test_eval_reports_the_month_per_language_and_split(month_data: Path) -> None:
     """`archive-qa eval` over the month dev set: figures per language and split, and floors
     well under what docs/benchmarks.md reports, so a broken stage fails the test."""
