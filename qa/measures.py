@@ -47,16 +47,16 @@ _KINDS: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = tuple(
         ("copy issue newspaper", "份 册 本 张"),
         ("vote ballot", "票"),
         ("household family", "户 家"),
-        ("village", "村 个"),
-        ("county", "县 个"),
-        ("district", "区 个"),
+        ("village", "村 村庄 庄"),
+        ("county", "县"),
+        ("district", "区"),
         (
             "factory plant mill shop store firm company bank school cooperative yard mine "
             "hospital clinic nursery office workshop business",
-            "家 个 所 座 处",
+            "家 所 座 处 厂 工厂 店 铺 社 合作社 学校 校 银行 医院 公司 商号",
         ),
         ("boat ship vessel junk", "只 艘 条"),
-        ("group team union", "个 组 队"),
+        ("group team union", "组 队 互助组 小组 工会"),
         ("building house room", "座 间 栋 幢 所"),
         ("well", "口 眼"),
         ("kind variety type sort product", "种 类 样 项 品种"),
@@ -155,7 +155,8 @@ def counted(question: str) -> tuple[str, tuple[str, ...]]:
 # A number as the paper or a translation writes it: 三百五十, 卅五, 一千万, 40,000, 3.5, 数千.
 _DIGITS = "〇零一二三四五六七八九十两百千万亿卅廿"
 _NUMBER = rf"(?:\d[\d,.]*|[{_DIGITS}]+|数[十百千万])"
-# then "余/多/来" (more than), a bigger unit (万), a space as translations write it, 个.
+# then "余/多/来" (more than), a bigger unit (万), a space as translations write it, 个
+# (which alone counts anything: "三十个村" counts villages by 村, not by 个).
 _AFTER = r"\s*[余多来]?\s*(?:[万千百亿]\s*)?[余多来]?\s*(?:个\s*)?"
 
 
