@@ -56,7 +56,7 @@ _KINDS: tuple[tuple[frozenset[str], tuple[str, ...]], ...] = tuple(
             "家 所 座 处 厂 工厂 店 铺 社 合作社 学校 校 银行 医院 公司 商号",
         ),
         ("boat ship vessel junk", "只 艘 条"),
-        ("group team union", "组 队 互助组 小组 工会"),
+        ("group team union", "组 队 支 互助组 小组 工会"),
         ("building house room", "座 间 栋 幢 所"),
         ("well", "口 眼"),
         ("kind variety type sort product", "种 类 样 项 品种"),
