@@ -185,7 +185,8 @@ class Translator:
         for word in words:
             if self._present_zh(word):
                 found[word] = 1.0
-        self._add_targets(found, [name_key(phrase), english_key(phrase)])
+        # "Marshall's": the name Marshall's key, not "marshall's"
+        self._add_targets(found, [name_key(_POSSESSIVE.sub("", phrase)), english_key(phrase)])
         if not found and " " in phrase:  # "took over" -> take over, "gave up" -> give up
             head, rest = phrase.split(" ", 1)
             self._add_targets(found, [f"{key} {english_key(rest)}" for key in lemma_keys(head)])
@@ -295,6 +296,8 @@ class Translator:
                     proper = kind == "name" or (
                         words[i][1] > 0 and all(w[:1].isupper() for w in span)
                     )
+                    if proper and kind == "dictionary":
+                        targets = self._names_first(targets)
                     terms.append(Term(phrase, tuple(targets), kind, proper))
                     i += n
                     matched = True
@@ -375,6 +378,24 @@ class Translator:
         top = max(found.values(), default=0.0)
         # one syllable: its common reading, not every character read so
         return _ranked({w: df for w, df in found.items() if w not in one or df >= top / 2})
+
+    def _names_first(self, targets: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        """A capitalised word past the question's start is a name: the dictionary's names
+        among its targets first ("Marshall" is 马歇尔 before 元帅, marshal), the rest at half
+        their weight."""
+        names = {
+            zh
+            for zh, _ in targets
+            for e in self.dictionary.lookup(zh)
+            if e.proper and not e.senses[0].startswith("surname")  # 党 is the Party, not Dang
+        }
+        if not names or len(names) == len(targets):
+            return targets
+        top = max(w for zh, w in targets if zh in names)
+        return sorted(
+            ((zh, round(w / top, 4) if zh in names else w / 2) for zh, w in targets),
+            key=lambda kv: -kv[1],
+        )
 
     def _a_name(self, word: str) -> bool:
         """Is ``word`` the name of a dictionary entry ("Chengde" -> 承德)?"""
@@ -473,6 +494,9 @@ def plain_pinyin(word: str) -> str:
     "Sìpíng" -> "Siping"."""
     decomposed = unicodedata.normalize("NFD", word).replace("u\u0308", "v").replace("U\u0308", "V")
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_POSSESSIVE = re.compile(r"['’]s$")
 
 
 def _ranked(found: dict[str, float]) -> list[tuple[str, float]]:

@@ -241,3 +241,24 @@ def test_a_pinyin_name_before_a_kind_of_place_is_read_with_its_character() -> No
         "文峪河" in _targets(translator, "How much land does the Wenyu River water?")["Wenyu River"]
     )
     assert "Wei River" not in _targets(translator, "Where does the Wei River flow?")
+
+
+def test_a_capitalised_word_is_first_the_name_the_dictionary_gives() -> None:
+    """ "Marshall's statement": CC-CEDICT's 元帅 (marshal) came first and the possessive hid
+    the name; the dictionary's name 马歇尔 comes first now, 元帅 after at half weight. A
+    surname entry is no such name: "Party" stays 党 (CC-CEDICT also has the surname Dang)."""
+    translator = _translator(
+        [
+            MONTH / "1946-05-15_艾森豪威尔_过京沪即将赴日.md",
+            MONTH / "1946-05-15_发刊词.md",
+        ]
+    )
+    for question, word in (
+        ("Who welcomed Marshall's statement?", "Marshall's"),
+        ("What did Marshall say?", "Marshall"),
+    ):
+        terms = {t.source: t.targets for t in translator.translate(question, "en").terms}
+        assert terms[word][0] == ("马歇尔", 1.0), terms[word]
+        assert dict(terms[word]).get("元帅", 0.0) <= 0.5
+    party = [("党", 1.0), ("派对", 0.5)]
+    assert translator._names_first(party) == party
