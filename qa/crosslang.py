@@ -190,6 +190,8 @@ class Translator:
         if not found and " " in phrase:  # "took over" -> take over, "gave up" -> give up
             head, rest = phrase.split(" ", 1)
             self._add_targets(found, [f"{key} {english_key(rest)}" for key in lemma_keys(head)])
+        if not found and _GENDERED.search(phrase):  # CC-CEDICT's "spokesperson" (发言人)
+            self._add_targets(found, [english_key(_GENDERED.sub("person", phrase))])
         if not found and " " not in phrase:  # "chosen", "demobilised", "Yangtze"
             later = lemma_keys(phrase)
             if phrase[:1].isupper():
@@ -497,6 +499,7 @@ def plain_pinyin(word: str) -> str:
 
 
 _POSSESSIVE = re.compile(r"['’]s$")
+_GENDERED = re.compile(r"(?<=[a-z])(?:wo)?m[ae]n$")
 
 
 def _ranked(found: dict[str, float]) -> list[tuple[str, float]]:

@@ -262,3 +262,15 @@ def test_a_capitalised_word_is_first_the_name_the_dictionary_gives() -> None:
         assert dict(terms[word]).get("元帅", 0.0) <= 0.5
     party = [("党", 1.0), ("派对", 0.5)]
     assert translator._names_first(party) == party
+
+
+def test_a_spokesman_is_the_dictionarys_spokesperson() -> None:
+    """CC-CEDICT writes 发言人 as "spokesperson": "spokesman" found nothing and stayed
+    untranslated, so the name rule could not see the role in the passage."""
+    translator = _translator(
+        [
+            MONTH / "1946-05-15_国民党当局破坏荷泽协议_蓄意放水淹我解放区_不顾七百万人民生命"
+            "图逞内战阴谋_中共中央发言人表示坚决反对.md"
+        ]
+    )
+    assert "发言人" in _targets(translator, "What did the spokesman say?")["spokesman"]
