@@ -3,8 +3,8 @@
 "How many women did Shanghai elect?" is answered by "妇女代表卅五名", "How much money did the
 office set aside?" by "拔款一千万元", "How many votes did he get?" by "得一百二十票": the
 dictionary's translation of the English noun (女人家, 金钱, 投票) is not next to the number,
-the measure word is. :func:`chinese_measures` names the measure words of the thing an English
-how-many question asks about, by the kind of thing it is (people, money, weight, land…), and
+the measure word is. :func:`counted` names the thing an English how-many question asks
+about and the measure words of its kind (people, money, weight, land…), and
 :func:`counted_with` finds a number written with one of them ("三百五十名", "千余人",
 "一千万元", "二十余户"), the measure word right after the number.
 """
@@ -88,7 +88,7 @@ _HOW = re.compile(
 )
 _STOP = frozenset(
     "did do does were was are is have has had of in at on to for from by with that which who "
-    "can could will would should did the a an there it they he she we you per each "
+    "can could will would should the a an there it they he she we you per each "
     # verbs that follow the counted thing: "how many households got land"
     "got get gets came come comes died die went go received receive took take make made "
     "live lived work worked join joined attend attended left stayed fled voted run ran".split()
@@ -148,7 +148,7 @@ def counted(question: str) -> tuple[str, tuple[str, ...]]:
         if measures:
             return " ".join(w for w, _ in words[: i + 1]), measures
     if much and _MONEY_VERBS.search(question):
-        return "money", _KINDS[1][1]
+        return "money", _measures_of("money")
     return "", ()
 
 
@@ -168,9 +168,7 @@ _SHARE = re.compile(
 @functools.lru_cache(maxsize=256)
 def _counts(measures: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(m) for m in sorted(measures, key=len, reverse=True))
-    return re.compile(
-        rf"(?<![〇零一二三四五六七八九十两百千万亿\d])({_NUMBER}){_AFTER}(?:{alternatives})"
-    )
+    return re.compile(rf"(?<![{_DIGITS}\d])({_NUMBER}){_AFTER}(?:{alternatives})")
 
 
 def counted_with(sentence: str, measures: Iterable[str]) -> bool:
