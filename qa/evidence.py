@@ -37,7 +37,7 @@ from index.lexical import tokenize
 from qa.crosslang import Translation
 from qa.measures import counted, counted_with
 from qa.persons import names_holder, role_asked
-from qa.places import names_place, place_asked
+from qa.places import KINDS, names_place, place_asked
 from qa.question import Analysis, counts, holds, numbers_in, office_phrase, years_met
 from qa.retrieve import Scored
 
@@ -348,10 +348,19 @@ def gather(
         found_years=found,
         missing_outcome=analysis.later if outcome_missing else "",
         missing_office=office_phrase(question, analysis.office) if office_missing else "",
-        missing_name=role if name_missing else "",
+        missing_name=_role_shown(question, role) if name_missing else "",
         missing_place=place if place_missing else "",
         missing_count=thing if (measures and not typed) else "",
     )
+
+
+_KIND_HEAD = re.compile(rf"\b({'|'.join(KINDS)}) (head|chief|magistrate)s?\b", re.I)
+
+
+def _role_shown(question: str, role: str) -> str:
+    """The role as the reply names it: "town head", not "head"."""
+    kind = _KIND_HEAD.search(question)
+    return f"{kind.group(1).lower()} {role}" if kind and kind.group(2).lower() == role else role
 
 
 def role_named(
@@ -375,6 +384,12 @@ def role_named(
         roles = [
             t for term in translation.terms if role in term.source.lower() for t, _ in term.targets
         ]
+        # "the town head", "the village chief": 镇长, 乡长, 村长 (no dictionary phrase)
+        kind = _KIND_HEAD.search(question)
+        if kind and kind.group(2).lower() == role:
+            roles = [c + "长" for c in KINDS[kind.group(1).lower()]] + roles
+        # one character (长 for "head") is in any text: only when no word translates the role
+        roles = [r for r in roles if len(r) > 1 or side != "zh"] or roles
     low = text.lower() if side == "en" else text
     present = [r for r in roles if r.lower() in low]
     if not present:

@@ -237,6 +237,17 @@ def test_an_english_count_the_chinese_passage_does_not_give_is_not_answered(
     assert a.answerable and "卅五名" in a.answer, a.answer
 
 
+def test_the_town_head_the_passage_does_not_name_is_not_answered(assistant: Assistant) -> None:
+    """ "派了一个“素得民心”的镇长": the article speaks of the town head (镇长, no dictionary
+    phrase for "town head") and names no one; the dictionary's 长 alone, for "head", is in any
+    text (保长) and had let the question through."""
+    a = assistant.ask(
+        "During the farmers' uprising around Linping in Hang county, who was the town head the "
+        'Nationalist authorities sent down to "sort things out"?'
+    )
+    assert not a.answerable and "does not give the town head's name" in a.answer, a.answer
+
+
 def test_eval_reports_the_month_per_language_and_split(month_data: Path) -> None:
     """`archive-qa eval` over the month dev set: figures per language and split, and floors
     well under what docs/benchmarks.md reports, so a broken stage fails the test."""
